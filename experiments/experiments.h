@@ -1,0 +1,54 @@
+/* Experiments: the models procsim runs, described as data plus one function.
+ *
+ * The runner never looks inside a model: it builds a sim_env per replication, hands it the
+ * parameter values (in the order of `params`) and collects one value per metric. Trace
+ * output goes through sim_trace(), which prints only when the environment was created
+ * for `procsim trace`. Every experiment is listed in registry.c.                     */
+#ifndef PROCSIM_EXPERIMENTS_H
+#define PROCSIM_EXPERIMENTS_H
+
+#include <stddef.h>
+
+#include "sim.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    const char *name;
+    double def, min, max; /* default and the inclusive range a value must lie in */
+    int integer;          /* 1: value must be a whole number */
+    const char *help;
+} exp_param;
+
+typedef struct {
+    const char *name;
+    const char *help;
+} exp_metric;
+
+typedef struct exp_experiment {
+    const char *name;
+    const char *help; /* one line */
+    const exp_param *params;
+    size_t n_params;
+    const exp_metric *metrics;
+    size_t n_metrics;
+    /* One replication: build the model in env, run it, fill metrics[n_metrics]. Returns
+     * SIM_OK or an error status (the message in sim_env_error_message(env)). */
+    sim_status (*replicate)(sim_env *env, const double *params, double *metrics);
+    /* Optional: analytic value of metric m at these parameters; returns 0 if unknown. */
+    int (*analytic)(const double *params, size_t m, double *value);
+} exp_experiment;
+
+size_t exp_count(void);
+const exp_experiment *exp_at(size_t i);
+const exp_experiment *exp_find(const char *name); /* NULL if unknown */
+/* Index of parameter / metric `name`, or -1. */
+int exp_param_index(const exp_experiment *e, const char *name);
+int exp_metric_index(const exp_experiment *e, const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

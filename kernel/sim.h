@@ -1,0 +1,158 @@
+/* procsim kernel: process-interaction discrete-event simulation with SimPy's semantics.
+ *
+ * One sim_env is one replication: a clock, an event queue and the processes that wait on
+ * it. Everything is single-threaded inside an environment and there is no global mutable
+ * state, so many environments can run side by side in different threads.
+ *
+ * Events go through three states: pending -> triggered (ok or failed, with a value, and
+ * sitting in the queue) -> processed (their waiters were resumed). The queue orders by
+ * (time, priority, seq): priority SIM_URGENT (process start, interruption) before
+ * SIM_NORMAL, and seq is taken when an event is *scheduled*, so same-time events run in
+ * the order they were triggered. This order is what makes runs exactly reproducible.
+ *
+ * Processes are coroutines on their own mmap'ed stacks (with a guard page). A process is
+ * also an event: it succeeds with its function's return value, or fails with an error.
+ *
+ * Ownership: every function that returns a sim_event* or sim_proc* handle gives the
+ * caller one reference, released with sim_unref(). The kernel keeps its own references
+ * while an event is queued or waited on, so releasing early is always safe. sim_spawn()
+ * starts a process without handing out a handle (fire and forget).
+ *
+ * Errors: calls return sim_status. Misuse returns SIM_EINVAL or SIM_ESTATE and leaves a
+ * message in sim_env_error_message(env), the way SimPy raises an exception.            */
+#ifndef PROCSIM_SIM_H
+#define PROCSIM_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim_rng.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sim_env sim_env;     /* one replication: clock, queue, stacks, streams */
+typedef struct sim_event sim_event; /* anything a process can wait on */
+typedef struct sim_proc sim_proc;   /* a coroutine; also a sim_event (sim_proc_event) */
+
+typedef enum {
+    SIM_OK = 0,      /* success */
+    SIM_INTERRUPTED, /* a wait ended because the process was interrupted */
+    SIM_FAILED,      /* the awaited event failed (or a run stopped on a failed event) */
+    SIM_EINVAL,      /* invalid argument */
+    SIM_ESTATE,      /* not allowed in the current state (second trigger, dead process...) */
+    SIM_ENOMEM,      /* out of memory (or of stack mappings) */
+    SIM_EOVERFLOW,   /* a process overflowed its stack; the environment is unusable */
+    SIM_EMPTY,       /* sim_step: nothing left to do; sim_run(until event): never triggered */
+} sim_status;
+
+/* Queue priorities: lower runs first among events at the same time. */
+enum { SIM_URGENT = 0, SIM_NORMAL = 1 };
+
+typedef void *(*sim_proc_fn)(sim_proc *self, void *arg); /* returns the process value */
+
+typedef struct {
+    size_t stack_size; /* usable bytes per process stack; 0 = SIM_DEFAULT_STACK */
+    double start_time; /* initial clock */
+    uint64_t seed;     /* seeds sim_env_rng() streams */
+    void *trace;       /* FILE* for sim_trace(); NULL: tracing off (costs one branch) */
+} sim_config;
+
+#define SIM_DEFAULT_STACK (64 * 1024)
+
+/* ---- environment ------------------------------------------------------------------ */
+sim_env *sim_env_new(const sim_config *cfg); /* cfg may be NULL: defaults */
+void sim_env_free(sim_env *env);             /* frees everything, live processes too */
+double sim_now(const sim_env *env);
+sim_proc *sim_active_process(const sim_env *env); /* NULL outside a process */
+uint64_t sim_env_seed(const sim_env *env);
+sim_rng *sim_env_rng(sim_env *env, unsigned substream); /* stream (seed, substream) */
+
+/* Run until the queue is empty (until < 0), or until simulated time `until` (an URGENT
+ * stop event: NORMAL events at exactly `until` do not run). `until` must be > now.
+ * Returns SIM_OK, or SIM_FAILED when an event failed with no one waiting on it and no
+ * one defused it (sim_env_error() tells which error), or SIM_EOVERFLOW. */
+sim_status sim_run(sim_env *env, double until);
+/* Run until `ev` is processed; its value in *value. SIM_EMPTY if the queue empties first,
+ * SIM_FAILED if ev failed. */
+sim_status sim_run_until_event(sim_env *env, sim_event *ev, void **value);
+sim_status sim_step(sim_env *env); /* process one event; SIM_EMPTY if none */
+double sim_peek(const sim_env *env); /* time of the next event, or +infinity */
+uint64_t sim_events_processed(const sim_env *env);
+
+int sim_env_error(const sim_env *env);                 /* error code of a failed run */
+const char *sim_env_error_message(const sim_env *env); /* last misuse or failure text */
+const char *sim_strerror(sim_status st);
+
+/* ---- events ------------------------------------------------------------------------ */
+sim_event *sim_event_new(sim_env *env);
+sim_event *sim_timeout(sim_env *env, double delay, void *value); /* delay >= 0 */
+sim_event *sim_ref(sim_event *ev);
+void sim_unref(sim_event *ev);
+
+sim_status sim_succeed(sim_event *ev, void *value);
+sim_status sim_fail(sim_event *ev, int error); /* error != 0 */
+void sim_defuse(sim_event *ev); /* a failure of ev will not stop the run */
+
+int sim_is_triggered(const sim_event *ev);
+int sim_is_processed(const sim_event *ev);
+int sim_is_ok(const sim_event *ev);  /* valid once triggered */
+void *sim_value(const sim_event *ev); /* valid once triggered and ok */
+int sim_error(const sim_event *ev);   /* valid once triggered and failed */
+sim_env *sim_event_env(const sim_event *ev);
+
+/* Conditions: events over a list of events (conditions may nest). all_of succeeds when all
+ * succeeded (at once if n == 0), any_of when one did; either fails as soon as a sub-event
+ * fails. Their value, taken when the condition is processed, lists the leaf events
+ * processed by then in list order, nested conditions flattened into their leaves. */
+sim_event *sim_all_of(sim_env *env, sim_event *const *evs, size_t n);
+sim_event *sim_any_of(sim_env *env, sim_event *const *evs, size_t n);
+size_t sim_condition_size(const sim_event *cond);
+sim_event *sim_condition_event(const sim_event *cond, size_t i);
+void *sim_condition_value(const sim_event *cond, size_t i);
+/* Value of `ev` in the condition's value, or NULL (and *found = 0) if absent. */
+void *sim_condition_lookup(const sim_event *cond, const sim_event *ev, int *found);
+
+/* ---- processes ----------------------------------------------------------------------- */
+/* Start `fn(self, arg)` through an URGENT event at now: creation order is start order.
+ * `name` (copied, may be NULL) appears in stack-overflow reports. */
+sim_proc *sim_process(sim_env *env, const char *name, sim_proc_fn fn, void *arg);
+sim_status sim_spawn(sim_env *env, const char *name, sim_proc_fn fn, void *arg);
+sim_event *sim_proc_event(sim_proc *p); /* the process as an event (borrowed) */
+const char *sim_proc_name(const sim_proc *p);
+int sim_proc_is_alive(const sim_proc *p); /* function has not returned yet */
+sim_env *sim_proc_env(const sim_proc *p);
+
+/* Wait for `ev` from inside the running process `self`. SIM_OK: *value (may be NULL) gets
+ * the event's value. SIM_FAILED: the event failed, sim_error(ev) says with what (the
+ * failure counts as handled). SIM_INTERRUPTED: *value gets the cause; the event is left
+ * untouched and may be waited on again. An already processed event resumes at once. */
+sim_status sim_wait(sim_proc *self, sim_event *ev, void **value);
+sim_status sim_sleep(sim_proc *self, double delay); /* timeout + wait, no handle */
+/* Finish the calling process with a failure: `return sim_exit_fail(self, err);` */
+void *sim_exit_fail(sim_proc *self, int error);
+
+/* Interrupt `target` with `cause` (an URGENT event at now). Errors: target finished
+ * (SIM_ESTATE), target is the caller (SIM_ESTATE). */
+sim_status sim_interrupt(sim_proc *target, void *cause);
+void *sim_interrupt_cause(const sim_proc *self); /* cause of the last interruption */
+
+/* ---- tracing ------------------------------------------------------------------------- */
+int sim_tracing(const sim_env *env);
+void sim_trace(sim_env *env, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* A time as Python prints it: 5.0 -> "5", 2.5 -> "2.5" (shortest round trip). The buffer
+ * lives until the end of the full expression: sim_trace(env, "%s", sim_fmt_time(t).s). */
+typedef struct {
+    char s[32];
+} sim_time_str;
+sim_time_str sim_fmt_time(double t);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
