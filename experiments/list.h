@@ -1,5 +1,16 @@
 /* Every experiment procsim knows, one X(symbol) line each, in `procsim list` order.
  * Each symbol is a `const exp_experiment` defined in its own model file. */
 /* guide examples (experiments/guide) */
+X(exp_guide_basic_signal)
+X(exp_guide_multiple_waiters)
+X(exp_guide_barrier)
+X(exp_guide_sequential)
+X(exp_guide_parallel)
+X(exp_guide_first_to_complete)
+X(exp_guide_basic_interrupt)
+X(exp_guide_resumable_interrupt)
+X(exp_guide_interrupt_cause)
+X(exp_guide_producer_consumer)
+X(exp_guide_handshake)
 /* queueing models with analytic answers (experiments/queueing) */
 /* classic models (experiments/classic) */
