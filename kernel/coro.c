@@ -1,0 +1,270 @@
+/* The coroutine switch: Boost.Context fcontext, pooled guard-paged stacks, overflow
+ * reports, and the annotations AddressSanitizer, ThreadSanitizer and valgrind need.
+ *
+ * The scheduler (sim_run on the caller's stack) jumps into a process; the process jumps
+ * back when it waits or finishes. Each jump hands over the context that jumped, so the
+ * scheduler's context is refreshed on every resume.
+ *
+ * Stacks come from slabs of STACKS_PER_SLAB mappings; each stack has a PROT_NONE guard page
+ * below it. A fault in the running process's guard page lands in a SIGSEGV handler on an
+ * alternate signal stack, which names the process and returns sim_run with SIM_EOVERFLOW.
+ * Linux limits a process to vm.max_map_count mappings (65530 by default) and each guard
+ * splits a slab into two more: past that limit stacks come without a guard page and carry
+ * a canary that the scheduler checks every time the process yields.                   */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "simi.h"
+
+#include "switch.h"
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define PROCSIM_VALGRIND 1
+#endif
+#endif
+
+#define STACKS_PER_SLAB 16
+#define ALT_STACK_SIZE (64 * 1024)
+
+typedef struct slab {
+    struct slab *next;
+    void *map;
+    size_t map_size;
+    simi_stack stacks[STACKS_PER_SLAB];
+} slab;
+
+static size_t page_size(void)
+{
+    long p = sysconf(_SC_PAGESIZE);
+    return p > 0 ? (size_t)p : 4096;
+}
+
+/* ---- stacks ------------------------------------------------------------------------ */
+
+static int grow_stack_pool(sim_env *env)
+{
+    size_t page = page_size();
+    /* One extra page leaves room to colour the stack tops (see simi_coro_start). */
+    size_t usable = (env->stack_size + page - 1) / page * page + page;
+    size_t stride = usable + page;
+    slab *s = malloc(sizeof *s);
+    if (!s)
+        return -1;
+    s->map_size = stride * STACKS_PER_SLAB;
+    s->map = mmap(NULL, s->map_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                  -1, 0);
+    if (s->map == MAP_FAILED) {
+        free(s);
+        return -1;
+    }
+    for (size_t i = 0; i < STACKS_PER_SLAB; i++) {
+        simi_stack *st = &s->stacks[i];
+        char *guard = (char *)s->map + i * stride;
+        st->base = guard + page;
+        st->size = usable;
+        /* Each guard splits the mapping; past vm.max_map_count mprotect fails with
+         * ENOMEM and the stack falls back to the canary check. */
+        st->guarded = mprotect(guard, page, PROT_NONE) == 0;
+        if (!st->guarded)
+            *(uint64_t *)st->base = SIMI_CANARY;
+        /* Stack tops all at the same page offset would fight over one L1 cache set
+         * (their hot lines alias every 4 KiB); a colour of k cache lines spreads them. */
+        st->color = (env->stacks_made++ * 17 % 64) * 64;
+        st->valgrind_id = 0;
+#ifdef PROCSIM_VALGRIND
+        st->valgrind_id = VALGRIND_STACK_REGISTER(st->base, st->base + usable);
+#endif
+        st->next_free = env->free_stacks;
+        env->free_stacks = st;
+    }
+    s->next = env->stack_maps;
+    env->stack_maps = s;
+    return 0;
+}
+
+void simi_coro_free_all(sim_env *env)
+{
+    slab *s = env->stack_maps;
+    while (s) {
+        slab *next = s->next;
+#ifdef PROCSIM_VALGRIND
+        for (size_t i = 0; i < STACKS_PER_SLAB; i++)
+            VALGRIND_STACK_DEREGISTER(s->stacks[i].valgrind_id);
+#endif
+        munmap(s->map, s->map_size);
+        free(s);
+        s = next;
+    }
+    env->stack_maps = NULL;
+    env->free_stacks = NULL;
+    free(env->alt_stack_mem);
+    env->alt_stack_mem = NULL;
+}
+
+/* ---- switching ----------------------------------------------------------------------- */
+
+static void proc_entry(simi_transfer t);
+
+int simi_coro_start(sim_env *env, sim_proc *p)
+{
+    if (!env->free_stacks && grow_stack_pool(env) != 0)
+        return -1;
+    simi_stack *st = env->free_stacks;
+    env->free_stacks = st->next_free;
+    if (!st->guarded)
+        *(uint64_t *)st->base = SIMI_CANARY;
+    p->stack = st;
+    p->ctx = make_fcontext(st->base + st->size - st->color, st->size - st->color, proc_entry);
+    p->asan_fake_stack = NULL;
+#ifdef PROCSIM_TSAN
+    p->tsan_fiber = __tsan_create_fiber(0);
+#endif
+    env->stacks_live++;
+    return 0;
+}
+
+void simi_coro_release(sim_env *env, sim_proc *p)
+{
+    simi_stack *st = p->stack;
+    if (!st)
+        return;
+#ifdef PROCSIM_TSAN
+    if (p->tsan_fiber)
+        __tsan_destroy_fiber(p->tsan_fiber);
+    p->tsan_fiber = NULL;
+#endif
+    st->next_free = env->free_stacks;
+    env->free_stacks = st;
+    p->stack = NULL;
+    env->stacks_live--;
+}
+
+void simi_report_overflow(sim_env *env, sim_proc *p)
+{
+    env->broken = SIM_EOVERFLOW;
+    snprintf(env->message, sizeof env->message,
+             "stack overflow in process '%s' (stack size %zu bytes); "
+             "raise sim_config.stack_size",
+             p->name, p->stack ? p->stack->size - p->stack->color : env->stack_size);
+}
+
+/* After a switch back that was not an ordinary wait: a broken canary, or the process
+ * finished and this was its last switch (recycle the stack, drop its running ref). */
+void simi_coro_after_switch(sim_env *env, sim_proc *p)
+{
+    if (!p->stack->guarded && *(uint64_t *)p->stack->base != SIMI_CANARY) {
+        simi_report_overflow(env, p);
+        siglongjmp(env->overflow_jmp, 1);
+    }
+    if (!p->alive) {
+        simi_coro_release(env, p);
+        simi_event_release(&p->ev);
+    }
+}
+
+static void proc_entry(simi_transfer t)
+{
+    sim_proc *p = t.data;
+    sim_env *env = p->ev.env;
+    simi_arrived_in_process(env, p, t);
+    simi_proc_finish_entry(p);
+    simi_leave_process(env, p, 1);
+    jump_fcontext(env->sched_ctx, NULL);
+    abort(); /* a finished process is never resumed */
+}
+
+/* ---- stack overflow ------------------------------------------------------------------ */
+
+/* The environment whose sim_run is executing on this thread. Thread-local, so kernels in
+ * other threads never see it; it is what lets the signal handler find the faulting
+ * process without any process-wide registry. */
+static _Thread_local sim_env *running_env;
+static struct sigaction previous_segv, previous_bus;
+static pthread_once_t handler_once = PTHREAD_ONCE_INIT;
+
+static int in_guard(const sim_proc *p, const char *addr)
+{
+    if (!p || !p->stack || !p->stack->guarded)
+        return 0;
+    size_t page = page_size();
+    return addr >= p->stack->base - page && addr < p->stack->base;
+}
+
+static void chain(int sig, siginfo_t *info, void *uctx)
+{
+    struct sigaction *prev = sig == SIGBUS ? &previous_bus : &previous_segv;
+    if (prev->sa_flags & SA_SIGINFO) {
+        prev->sa_sigaction(sig, info, uctx);
+        return;
+    }
+    if (prev->sa_handler == SIG_IGN)
+        return;
+    if (prev->sa_handler != SIG_DFL) {
+        prev->sa_handler(sig);
+        return;
+    }
+    /* Default action: restore it and let the fault happen again. */
+    signal(sig, SIG_DFL);
+}
+
+static void on_fault(int sig, siginfo_t *info, void *uctx)
+{
+    sim_env *env = running_env;
+    if (env && in_guard(env->active, info->si_addr)) {
+        simi_report_overflow(env, env->active);
+        static const char prefix[] = "procsim: ";
+        ssize_t ignored = write(2, prefix, sizeof prefix - 1);
+        ignored = write(2, env->message, strlen(env->message));
+        ignored = write(2, "\n", 1);
+        (void)ignored;
+        siglongjmp(env->overflow_jmp, 1);
+    }
+    chain(sig, info, uctx);
+}
+
+static void install_handler(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, &previous_segv);
+    sigaction(SIGBUS, &sa, &previous_bus);
+}
+
+/* Called at the start of sim_run when the environment has processes: the handler runs on
+ * an alternate stack (the faulting stack has no room left), set per thread for the run. */
+int simi_coro_enter_run(sim_env *env)
+{
+    pthread_once(&handler_once, install_handler);
+    if (!env->alt_stack_mem && !(env->alt_stack_mem = malloc(ALT_STACK_SIZE)))
+        return -1;
+    env->alt_stack.ss_sp = env->alt_stack_mem;
+    env->alt_stack.ss_size = ALT_STACK_SIZE;
+    env->alt_stack.ss_flags = 0;
+    if (sigaltstack(&env->alt_stack, &env->old_alt_stack) != 0)
+        return -1;
+    running_env = env;
+#ifdef PROCSIM_TSAN
+    env->tsan_sched_fiber = __tsan_get_current_fiber();
+#endif
+    return 0;
+}
+
+void simi_coro_leave_run(sim_env *env)
+{
+    running_env = NULL;
+    if (env->old_alt_stack.ss_flags & SS_DISABLE) {
+        stack_t off = {.ss_flags = SS_DISABLE};
+        sigaltstack(&off, NULL);
+    } else {
+        sigaltstack(&env->old_alt_stack, NULL);
+    }
+}

@@ -1,0 +1,288 @@
+/* The environment and its event loop: clock, run/step/peek, errors, tracing, streams.
+ *
+ * step() pops the first event in (time, priority, seq) order, advances the clock and runs
+ * its callbacks, which is where processes resume. A failed event that nobody handled
+ * (no process received it, nothing defused it) ends the run with SIM_FAILED, as SimPy's
+ * step raises the event's exception.                                                */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "switch.h"
+
+sim_env *sim_env_new(const sim_config *cfg)
+{
+    sim_env *env = calloc(1, sizeof *env);
+    if (!env)
+        return NULL;
+    if (simi_evq_init(&env->queue) != 0) {
+        free(env);
+        return NULL;
+    }
+    sim_config defaults = {0};
+    if (!cfg)
+        cfg = &defaults;
+    env->stack_size = cfg->stack_size ? cfg->stack_size : SIM_DEFAULT_STACK;
+    env->now = cfg->start_time;
+    env->seed = cfg->seed;
+    env->trace = cfg->trace;
+    return env;
+}
+
+void sim_env_free(sim_env *env)
+{
+    if (!env)
+        return;
+    simi_evq_fini(&env->queue);
+    simi_conditions_free(env);
+    simi_pools_free(env);
+    simi_coro_free_all(env);
+    free(env);
+}
+
+double sim_now(const sim_env *env) { return env->now; }
+sim_proc *sim_active_process(const sim_env *env) { return env->active; }
+uint64_t sim_env_seed(const sim_env *env) { return env->seed; }
+uint64_t sim_events_processed(const sim_env *env) { return env->processed; }
+int sim_env_error(const sim_env *env) { return env->error; }
+const char *sim_env_error_message(const sim_env *env) { return env->message; }
+double sim_peek(const sim_env *env) { return simi_evq_peek(&env->queue); }
+
+sim_rng *sim_env_rng(sim_env *env, unsigned substream)
+{
+    if (substream >= SIMI_STREAMS) {
+        simi_misuse(env, SIM_EINVAL, "sim_env_rng: substream %u out of range (0..%d)", substream,
+                    SIMI_STREAMS - 1);
+        return NULL;
+    }
+    if (!(env->rng_seeded >> substream & 1)) {
+        sim_rng_seed(&env->rng[substream], env->seed, substream);
+        env->rng_seeded |= (uint64_t)1 << substream;
+    }
+    return &env->rng[substream];
+}
+
+sim_status simi_misuse(sim_env *env, sim_status st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(env->message, sizeof env->message, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+const char *sim_strerror(sim_status st)
+{
+    switch (st) {
+    case SIM_OK: return "ok";
+    case SIM_INTERRUPTED: return "interrupted";
+    case SIM_FAILED: return "event failed";
+    case SIM_EINVAL: return "invalid argument";
+    case SIM_ESTATE: return "not allowed in the current state";
+    case SIM_ENOMEM: return "out of memory";
+    case SIM_EOVERFLOW: return "stack overflow";
+    case SIM_EMPTY: return "no events left";
+    }
+    return "unknown status";
+}
+
+/* ---- the loop ------------------------------------------------------------------------ */
+
+void simi_stop_fire(sim_event *ev)
+{
+    if ((uintptr_t)ev->aux == ev->env->run_id)
+        ev->env->stop = 1;
+}
+
+static void until_fired(simi_waiter *w, sim_event *ev)
+{
+    (void)w;
+    ev->env->stop = 1;
+}
+
+/* Process one event: its waiters are detached first, as SimPy swaps callbacks for None,
+ * so a waiter added from inside a callback sees a processed event and resumes at once.
+ * Process resumption, by far the most common callback, switches right here (switch.h). */
+SIMI_INLINE sim_status step(sim_env *env)
+{
+    double t;
+    sim_event *ev = simi_evq_pop(&env->queue, &t);
+    if (!ev)
+        return SIM_EMPTY;
+    env->now = t;
+    env->processed++;
+    ev->state = SIMI_PROCESSED;
+    if (__builtin_expect(ev->kind >= SIMI_INTERRUPT, 0)) {
+        if (ev->kind == SIMI_CONDITION)
+            simi_condition_build_value(ev); /* before waiters, as SimPy's first callback */
+        else if (ev->kind == SIMI_INTERRUPT)
+            simi_interrupt_fire(ev);
+        else if (ev->kind == SIMI_STOP)
+            simi_stop_fire(ev);
+    }
+    simi_waiter *w = ev->waiters;
+    ev->waiters = NULL;
+    ev->wtail = &ev->waiters;
+    while (w) {
+        simi_waiter *next = w->next;
+        if (w->fn == simi_proc_resume_cb) {
+            sim_proc *p = simi_proc_of_waiter(w);
+            p->wake = ev;
+            simi_switch_to(env, p);
+        } else {
+            w->fn(w, ev);
+        }
+        w = next;
+    }
+    sim_status st = SIM_OK;
+    if (!ev->ok && !ev->defused) {
+        env->error = ev->error;
+        if (ev->kind == SIMI_PROCESS)
+            simi_misuse(env, SIM_FAILED, "process '%s' failed with error %d and nothing handled it",
+                        ((sim_proc *)ev)->name, ev->error);
+        else
+            simi_misuse(env, SIM_FAILED, "an event failed with error %d and nothing handled it",
+                        ev->error);
+        st = SIM_FAILED;
+    }
+    simi_event_release(ev); /* the queue's reference */
+    return st;
+}
+
+static sim_status check_can_run(sim_env *env, const char *fn)
+{
+    if (env->broken)
+        return simi_misuse(env, env->broken, "%s: environment is unusable after %s", fn,
+                           sim_strerror(env->broken));
+    if (env->active)
+        return simi_misuse(env, SIM_ESTATE, "%s: called from inside process '%s'", fn,
+                           env->active->name);
+    return SIM_OK;
+}
+
+/* Steps until the stop flag, an error or an empty queue. A stack overflow anywhere below
+ * comes back here through siglongjmp (coro.c) and ends the run for good. */
+static sim_status loop(sim_env *env)
+{
+    if (simi_coro_enter_run(env) != 0)
+        return simi_misuse(env, SIM_ENOMEM, "cannot set up the signal stack");
+    sim_status st = SIM_OK;
+    if (sigsetjmp(env->overflow_jmp, 0) != 0) {
+        env->active = NULL;
+        simi_coro_leave_run(env);
+        return SIM_EOVERFLOW;
+    }
+    while (!env->stop) {
+        st = step(env);
+        if (st != SIM_OK || env->broken)
+            break;
+    }
+    simi_coro_leave_run(env);
+    if (env->broken)
+        return env->broken;
+    return st;
+}
+
+sim_status sim_run(sim_env *env, double until)
+{
+    sim_status st = check_can_run(env, "sim_run");
+    if (st != SIM_OK)
+        return st;
+    env->run_id++;
+    env->stop = 0;
+    if (until >= 0 || isnan(until)) {
+        if (!(until > env->now))
+            return simi_misuse(env, SIM_EINVAL, "sim_run: until (%g) must be later than now (%g)",
+                               until, env->now);
+        sim_event *stop = simi_event_alloc(env, SIMI_STOP);
+        if (!stop)
+            return SIM_ENOMEM;
+        stop->ok = 1;
+        stop->aux = (void *)(uintptr_t)env->run_id;
+        simi_schedule(stop, until - env->now, SIM_URGENT);
+    }
+    st = loop(env);
+    return st == SIM_EMPTY ? SIM_OK : st;
+}
+
+sim_status sim_run_until_event(sim_env *env, sim_event *ev, void **value)
+{
+    sim_status st = check_can_run(env, "sim_run_until_event");
+    if (st != SIM_OK)
+        return st;
+    env->run_id++;
+    env->stop = 0;
+    if (ev->state != SIMI_PROCESSED) {
+        env->until_waiter.fn = until_fired;
+        sim_ref(ev);
+        simi_add_waiter(ev, &env->until_waiter);
+        st = loop(env);
+        if (ev->state != SIMI_PROCESSED)
+            simi_remove_waiter(ev, &env->until_waiter);
+        int processed = ev->state == SIMI_PROCESSED;
+        simi_event_release(ev);
+        if (st == SIM_EMPTY || (st == SIM_OK && !processed))
+            return simi_misuse(env, SIM_EMPTY,
+                               "no scheduled events left but the until event was not triggered");
+        if (st != SIM_OK)
+            return st;
+    }
+    if (value)
+        *value = ev->ok ? ev->value : NULL;
+    if (!ev->ok) {
+        ev->defused = 1;
+        env->error = ev->error;
+        return simi_misuse(env, SIM_FAILED, "the until event failed with error %d", ev->error);
+    }
+    return SIM_OK;
+}
+
+sim_status sim_step(sim_env *env)
+{
+    sim_status st = check_can_run(env, "sim_step");
+    if (st != SIM_OK)
+        return st;
+    if (simi_coro_enter_run(env) != 0)
+        return simi_misuse(env, SIM_ENOMEM, "cannot set up the signal stack");
+    if (sigsetjmp(env->overflow_jmp, 0) != 0) {
+        env->active = NULL;
+        simi_coro_leave_run(env);
+        return SIM_EOVERFLOW;
+    }
+    st = step(env);
+    simi_coro_leave_run(env);
+    return env->broken ? env->broken : st;
+}
+
+/* ---- tracing ------------------------------------------------------------------------- */
+
+int sim_tracing(const sim_env *env) { return env->trace != NULL; }
+
+void sim_trace(sim_env *env, const char *fmt, ...)
+{
+    if (!env->trace)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(env->trace, fmt, ap);
+    va_end(ap);
+}
+
+/* Python's repr of the same number: whole numbers without a fraction (SimPy's clock is
+ * an int until a float delay joins it), else the shortest digits that round-trip. */
+sim_time_str sim_fmt_time(double t)
+{
+    sim_time_str out;
+    if (t == floor(t) && fabs(t) < 1e16) {
+        snprintf(out.s, sizeof out.s, "%.0f", t == 0 ? 0.0 : t);
+        return out;
+    }
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(out.s, sizeof out.s, "%.*g", prec, t);
+        if (strtod(out.s, NULL) == t)
+            break;
+    }
+    return out;
+}

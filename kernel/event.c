@@ -1,0 +1,190 @@
+/* Events: pooled allocation, reference counts, triggering and waiter lists.
+ *
+ * An event is pending, then triggered (ok or failed, in the queue), then processed (its
+ * waiters ran). It triggers once; a second succeed/fail is SIM_ESTATE, as SimPy raises. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "simi.h"
+
+#define EVENTS_PER_CHUNK 256
+
+static int grow_event_pool(sim_env *env)
+{
+    simi_chunk *c = malloc(sizeof(simi_chunk) + EVENTS_PER_CHUNK * sizeof(sim_event));
+    if (!c)
+        return -1;
+    c->next = env->chunks;
+    env->chunks = c;
+    sim_event *evs = (sim_event *)(c + 1);
+    for (size_t i = 0; i < EVENTS_PER_CHUNK; i++) {
+        evs[i].next = env->free_events;
+        env->free_events = &evs[i];
+    }
+    return 0;
+}
+
+sim_event *simi_event_alloc(sim_env *env, int kind)
+{
+    if (!env->free_events && grow_event_pool(env) != 0) {
+        simi_misuse(env, SIM_ENOMEM, "out of memory allocating an event");
+        return NULL;
+    }
+    sim_event *ev = env->free_events;
+    env->free_events = ev->next;
+    ev->next = NULL;
+    ev->env = env;
+    ev->value = NULL;
+    ev->aux = NULL;
+    ev->waiters = NULL;
+    ev->wtail = &ev->waiters;
+    ev->error = 0;
+    ev->refs = 0;
+    ev->state = SIMI_PENDING;
+    ev->kind = (uint8_t)kind;
+    ev->ok = 0;
+    ev->defused = 0;
+    return ev;
+}
+
+void simi_pools_free(sim_env *env)
+{
+    while (env->chunks) {
+        simi_chunk *c = env->chunks;
+        env->chunks = c->next;
+        free(c);
+    }
+    env->free_events = NULL;
+    env->free_procs = NULL;
+}
+
+void simi_event_release(sim_event *ev)
+{
+    if (--ev->refs != 0)
+        return;
+    switch (ev->kind) {
+    case SIMI_PROCESS:
+        simi_proc_destroy((sim_proc *)ev);
+        return;
+    case SIMI_CONDITION:
+        simi_condition_destroy(ev);
+        return;
+    case SIMI_INTERRUPT:
+        simi_event_release(ev->aux); /* the target process */
+        break;
+    default:
+        break;
+    }
+    sim_env *env = ev->env;
+    ev->next = env->free_events;
+    env->free_events = ev;
+}
+
+/* Schedule a triggered event: the queue holds one reference until it is processed. */
+void simi_schedule(sim_event *ev, double delay, int priority)
+{
+    sim_env *env = ev->env;
+    ev->state = SIMI_TRIGGERED;
+    ev->refs++;
+    if (simi_evq_push(&env->queue, ev, env->now + delay, priority) != 0) {
+        /* Out of memory in the queue: the event can never run; account for it as a
+         * failure of the run rather than corrupting the order. */
+        ev->refs--;
+        env->broken = SIM_ENOMEM;
+        simi_misuse(env, SIM_ENOMEM, "out of memory scheduling an event");
+    }
+}
+
+void simi_add_waiter(sim_event *ev, simi_waiter *w)
+{
+    w->next = NULL;
+    *ev->wtail = w;
+    ev->wtail = &w->next;
+}
+
+/* O(number of waiters), like SimPy's callbacks.remove. Returns 1 if w was found. */
+int simi_remove_waiter(sim_event *ev, simi_waiter *w)
+{
+    for (simi_waiter **link = &ev->waiters; *link; link = &(*link)->next) {
+        if (*link == w) {
+            *link = w->next;
+            if (ev->wtail == &w->next)
+                ev->wtail = link;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ---- public API ------------------------------------------------------------------- */
+
+sim_event *sim_event_new(sim_env *env)
+{
+    sim_event *ev = simi_event_alloc(env, SIMI_PLAIN);
+    if (ev)
+        ev->refs = 1;
+    return ev;
+}
+
+sim_event *sim_timeout(sim_env *env, double delay, void *value)
+{
+    if (!(delay >= 0)) {
+        simi_misuse(env, SIM_EINVAL, "sim_timeout: negative or NaN delay %g", delay);
+        return NULL;
+    }
+    sim_event *ev = simi_event_alloc(env, SIMI_TIMEOUT);
+    if (!ev)
+        return NULL;
+    ev->refs = 1;
+    ev->ok = 1;
+    ev->value = value;
+    simi_schedule(ev, delay, SIM_NORMAL);
+    return ev;
+}
+
+sim_event *sim_ref(sim_event *ev)
+{
+    ev->refs++;
+    return ev;
+}
+
+void sim_unref(sim_event *ev)
+{
+    if (ev)
+        simi_event_release(ev);
+}
+
+static sim_status trigger(sim_event *ev, int ok, void *value, int error, const char *verb)
+{
+    if (ev->state != SIMI_PENDING)
+        return simi_misuse(ev->env, SIM_ESTATE, "%s: event has already been triggered", verb);
+    if (ev->kind != SIMI_PLAIN)
+        return simi_misuse(ev->env, SIM_ESTATE,
+                           "%s: only events from sim_event_new can be triggered by hand", verb);
+    ev->ok = (uint8_t)ok;
+    ev->value = value;
+    ev->error = error;
+    simi_schedule(ev, 0, SIM_NORMAL);
+    return SIM_OK;
+}
+
+sim_status sim_succeed(sim_event *ev, void *value)
+{
+    return trigger(ev, 1, value, 0, "sim_succeed");
+}
+
+sim_status sim_fail(sim_event *ev, int error)
+{
+    if (error == 0)
+        return simi_misuse(ev->env, SIM_EINVAL, "sim_fail: error must be non-zero");
+    return trigger(ev, 0, NULL, error, "sim_fail");
+}
+
+void sim_defuse(sim_event *ev) { ev->defused = 1; }
+
+int sim_is_triggered(const sim_event *ev) { return ev->state != SIMI_PENDING; }
+int sim_is_processed(const sim_event *ev) { return ev->state == SIMI_PROCESSED; }
+int sim_is_ok(const sim_event *ev) { return ev->state != SIMI_PENDING && ev->ok; }
+void *sim_value(const sim_event *ev) { return ev->ok ? ev->value : NULL; }
+int sim_error(const sim_event *ev) { return ev->state != SIMI_PENDING && !ev->ok ? ev->error : 0; }
+sim_env *sim_event_env(const sim_event *ev) { return ev->env; }

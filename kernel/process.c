@@ -1,0 +1,267 @@
+/* Processes: coroutines that wait on events, are events themselves, and can be
+ * interrupted, with SimPy's Process/Initialize/Interruption semantics.
+ *
+ * A process holds one reference on itself while its function runs (dropped by the
+ * scheduler after its last switch), one on the event it waits for, and its creator may
+ * hold a handle. Interruptions hold their target until they are processed.           */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "switch.h"
+
+#define PROCS_PER_CHUNK 64
+
+static sim_proc *proc_alloc(sim_env *env)
+{
+    if (!env->free_procs) {
+        simi_chunk *c = malloc(sizeof(simi_chunk) + PROCS_PER_CHUNK * sizeof(sim_proc));
+        if (!c)
+            return NULL;
+        c->next = env->chunks;
+        env->chunks = c;
+        sim_proc *ps = (sim_proc *)(c + 1);
+        for (size_t i = 0; i < PROCS_PER_CHUNK; i++) {
+            ps[i].ev.next = (sim_event *)env->free_procs;
+            env->free_procs = &ps[i];
+        }
+    }
+    sim_proc *p = env->free_procs;
+    env->free_procs = (sim_proc *)p->ev.next;
+    return p;
+}
+
+void simi_proc_destroy(sim_proc *p)
+{
+    sim_env *env = p->ev.env;
+    simi_coro_release(env, p); /* only if it never ran to the end */
+    p->ev.next = (sim_event *)env->free_procs;
+    env->free_procs = p;
+}
+
+/* Resume callback: the event p waited for was processed, or an interruption arrived.
+ * The scheduler loop recognises it and does the same inline (see switch.h). */
+void simi_proc_resume_cb(simi_waiter *w, sim_event *ev)
+{
+    sim_proc *p = simi_proc_of_waiter(w);
+    p->wake = ev;
+    simi_switch_to(p->ev.env, p);
+}
+
+/* Runs on p's own stack once its init event fired: call the function, then trigger the
+ * process event. */
+void simi_proc_finish_entry(sim_proc *p)
+{
+    simi_event_release(p->target); /* the init event */
+    p->target = NULL;
+    p->started = 1;
+    void *value = p->fn(p, p->arg);
+    p->alive = 0;
+    if (p->failing) {
+        p->ev.ok = 0;
+        p->ev.error = p->fail_error;
+    } else {
+        p->ev.ok = 1;
+        p->ev.value = value;
+    }
+    simi_schedule(&p->ev, 0, SIM_NORMAL);
+}
+
+static sim_proc *start(sim_env *env, const char *name, sim_proc_fn fn, void *arg)
+{
+    if (!fn) {
+        simi_misuse(env, SIM_EINVAL, "sim_process: NULL function");
+        return NULL;
+    }
+    if (env->broken) {
+        simi_misuse(env, SIM_ESTATE, "sim_process: environment is unusable (%s)",
+                    sim_strerror(env->broken));
+        return NULL;
+    }
+    sim_proc *p = proc_alloc(env);
+    sim_event *init = p ? simi_event_alloc(env, SIMI_INIT) : NULL;
+    if (!init) {
+        if (p)
+            simi_proc_destroy(p);
+        simi_misuse(env, SIM_ENOMEM, "sim_process: out of memory");
+        return NULL;
+    }
+    memset(p, 0, sizeof *p);
+    p->ev.env = env;
+    p->ev.wtail = &p->ev.waiters;
+    p->ev.kind = SIMI_PROCESS;
+    p->ev.state = SIMI_PENDING;
+    p->ev.refs = 1; /* kept while the function runs */
+    p->fn = fn;
+    p->arg = arg;
+    p->alive = 1;
+    if (name)
+        snprintf(p->name, sizeof p->name, "%s", name);
+    else
+        snprintf(p->name, sizeof p->name, "process@%p", (void *)p);
+    if (simi_coro_start(env, p) != 0) {
+        simi_event_release(init);
+        simi_proc_destroy(p);
+        simi_misuse(env, SIM_ENOMEM, "sim_process: cannot map a stack for '%s'",
+                    name ? name : "process");
+        return NULL;
+    }
+    /* Start through an URGENT event at now, so creation order is start order. */
+    init->ok = 1;
+    init->refs = 1; /* held by p as its target */
+    p->target = init;
+    p->resume.fn = simi_proc_resume_cb;
+    simi_add_waiter(init, &p->resume);
+    simi_schedule(init, 0, SIM_URGENT);
+    return p;
+}
+
+sim_proc *sim_process(sim_env *env, const char *name, sim_proc_fn fn, void *arg)
+{
+    sim_proc *p = start(env, name, fn, arg);
+    if (p)
+        p->ev.refs++; /* the caller's handle */
+    return p;
+}
+
+sim_status sim_spawn(sim_env *env, const char *name, sim_proc_fn fn, void *arg)
+{
+    return start(env, name, fn, arg) ? SIM_OK : SIM_ENOMEM;
+}
+
+sim_event *sim_proc_event(sim_proc *p) { return &p->ev; }
+const char *sim_proc_name(const sim_proc *p) { return p->name; }
+int sim_proc_is_alive(const sim_proc *p) { return p->alive; }
+sim_env *sim_proc_env(const sim_proc *p) { return p->ev.env; }
+void *sim_interrupt_cause(const sim_proc *self) { return self->cause; }
+
+/* ---- waiting ------------------------------------------------------------------------- */
+
+static sim_status outcome(sim_event *ev, void **value)
+{
+    if (ev->ok) {
+        if (value)
+            *value = ev->value;
+        return SIM_OK;
+    }
+    ev->defused = 1; /* delivered to a process: handled, as SimPy defuses it */
+    if (value)
+        *value = NULL;
+    return SIM_FAILED;
+}
+
+/* Suspend self on ev (not yet processed) and deliver what woke it. Inlined into both
+ * callers so no frame stays open across the switch. */
+SIMI_INLINE sim_status wait_on(sim_env *env, sim_proc *self, sim_event *ev, void **value)
+{
+    ev->refs++;
+    self->target = ev;
+    self->resume.fn = simi_proc_resume_cb;
+    simi_add_waiter(ev, &self->resume);
+    simi_yield(env, self);
+
+    self->target = NULL;
+    sim_status st;
+    if (__builtin_expect(self->wake->kind == SIMI_INTERRUPT, 0)) {
+        self->cause = self->wake->value;
+        if (value)
+            *value = self->cause;
+        st = SIM_INTERRUPTED;
+    } else {
+        st = outcome(ev, value);
+    }
+    simi_event_release(ev);
+    return st;
+}
+
+sim_status sim_wait(sim_proc *self, sim_event *ev, void **value)
+{
+    sim_env *env = self->ev.env;
+    if (env->active != self)
+        return simi_misuse(env, SIM_ESTATE,
+                           "sim_wait: '%s' is not the running process (waiting is only "
+                           "possible from inside the running process)",
+                           self->name);
+    if (!ev)
+        return simi_misuse(env, SIM_EINVAL, "sim_wait: NULL event");
+    if (ev->env != env)
+        return simi_misuse(env, SIM_EINVAL, "sim_wait: event belongs to another environment");
+    if (ev->state == SIMI_PROCESSED) /* resumes at once, nothing scheduled */
+        return outcome(ev, value);
+    return wait_on(env, self, ev, value);
+}
+
+sim_status sim_sleep(sim_proc *self, double delay)
+{
+    sim_env *env = self->ev.env;
+    if (env->active != self)
+        return simi_misuse(env, SIM_ESTATE, "sim_sleep: '%s' is not the running process",
+                           self->name);
+    if (!(delay >= 0))
+        return simi_misuse(env, SIM_EINVAL, "sim_sleep: negative or NaN delay %g", delay);
+    sim_event *ev = simi_event_alloc(env, SIMI_TIMEOUT);
+    if (!ev)
+        return SIM_ENOMEM;
+    ev->ok = 1;
+    simi_schedule(ev, delay, SIM_NORMAL);
+    return wait_on(env, self, ev, NULL);
+}
+
+void *sim_exit_fail(sim_proc *self, int error)
+{
+    self->failing = 1;
+    self->fail_error = error ? error : SIM_FAILED;
+    return NULL;
+}
+
+/* ---- interrupts ---------------------------------------------------------------------- */
+
+/* An interruption is processed: resume its target with it (event.c calls this). */
+void simi_interrupt_fire(sim_event *ev)
+{
+    sim_proc *p = ev->aux;
+    /* Dropped if the target finished since (several interrupts at once, say). */
+    if (!p->alive)
+        return;
+    if (p->target)
+        simi_remove_waiter(p->target, &p->resume);
+    if (!p->started) {
+        /* Interrupted before it ran: SimPy throws into the unstarted generator, so the
+         * process fails at once with the interruption, its function never called. */
+        simi_event_release(p->target);
+        p->target = NULL;
+        p->alive = 0;
+        p->ev.ok = 0;
+        p->ev.error = SIM_INTERRUPTED;
+        simi_schedule(&p->ev, 0, SIM_NORMAL);
+        simi_coro_release(p->ev.env, p);
+        simi_event_release(&p->ev); /* its running reference */
+        return;
+    }
+    p->wake = ev;
+    simi_switch_to(p->ev.env, p);
+}
+
+sim_status sim_interrupt(sim_proc *target, void *cause)
+{
+    sim_env *env = target->ev.env;
+    if (!target->alive)
+        return simi_misuse(env, SIM_ESTATE,
+                           "sim_interrupt: process '%s' has terminated and cannot be interrupted",
+                           target->name);
+    if (env->active == target)
+        return simi_misuse(env, SIM_ESTATE,
+                           "sim_interrupt: process '%s' is not allowed to interrupt itself",
+                           target->name);
+    sim_event *ev = simi_event_alloc(env, SIMI_INTERRUPT);
+    if (!ev)
+        return SIM_ENOMEM;
+    target->ev.refs++;
+    ev->aux = target;
+    ev->value = cause;
+    ev->ok = 0;
+    ev->defused = 1;
+    ev->error = SIM_INTERRUPTED;
+    simi_schedule(ev, 0, SIM_URGENT);
+    return SIM_OK;
+}

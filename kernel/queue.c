@@ -1,0 +1,140 @@
+/* The event queue: (time, priority, seq) order with FIFO buckets on a binary heap.
+ *
+ * seq grows by one for every scheduled event, so events of equal (time, priority) must
+ * come out in the order they went in. The queue exploits that: events of equal key are
+ * chained in a bucket, and only buckets sit in the heap, keyed by (time, priority, seq of
+ * their first event). A push whose key equals that of the newest bucket joins its tail in
+ * O(1): that bucket holds the largest seqs of its key, so the order stays exact. Any other
+ * push opens a new bucket (O(log buckets)). Typical models schedule in runs of equal keys
+ * (every process waking at t+1, every NORMAL trigger at now), so most pushes and pops never
+ * touch the heap; with all-distinct times it degrades to a plain heap of single events.  */
+#include <stdlib.h>
+
+#include "simi.h"
+
+#define SEQ_BITS 62
+#define INITIAL_CAP 64
+
+static int entry_less(const simi_heap_entry *a, const simi_heap_entry *b)
+{
+    if (a->time != b->time)
+        return a->time < b->time;
+    return a->key < b->key;
+}
+
+int simi_evq_init(simi_evq *q)
+{
+    q->heap = malloc(INITIAL_CAP * sizeof *q->heap);
+    if (!q->heap)
+        return -1;
+    q->len = 0;
+    q->cap = INITIAL_CAP;
+    q->last = NULL;
+    q->free_buckets = NULL;
+    q->seq = 0;
+    return 0;
+}
+
+void simi_evq_fini(simi_evq *q)
+{
+    /* Buckets still in the heap go with it; the free ones are freed one by one. */
+    for (size_t i = 0; i < q->len; i++)
+        free(q->heap[i].bucket);
+    while (q->free_buckets) {
+        simi_bucket *b = q->free_buckets;
+        q->free_buckets = b->next_free;
+        free(b);
+    }
+    free(q->heap);
+    q->heap = NULL;
+    q->len = q->cap = 0;
+}
+
+static void sift_up(simi_heap_entry *h, size_t i)
+{
+    simi_heap_entry e = h[i];
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (!entry_less(&e, &h[parent]))
+            break;
+        h[i] = h[parent];
+        i = parent;
+    }
+    h[i] = e;
+}
+
+static void sift_down(simi_heap_entry *h, size_t len, size_t i)
+{
+    simi_heap_entry e = h[i];
+    for (;;) {
+        size_t child = 2 * i + 1;
+        if (child >= len)
+            break;
+        if (child + 1 < len && entry_less(&h[child + 1], &h[child]))
+            child++;
+        if (!entry_less(&h[child], &e))
+            break;
+        h[i] = h[child];
+        i = child;
+    }
+    h[i] = e;
+}
+
+int simi_evq_push(simi_evq *q, sim_event *ev, double time, int priority)
+{
+    uint64_t seq = q->seq++;
+    ev->next = NULL;
+    simi_bucket *b = q->last;
+    if (b && b->time == time && b->priority == priority) {
+        b->tail->next = ev;
+        b->tail = ev;
+        return 0;
+    }
+    if (q->len == q->cap) {
+        simi_heap_entry *grown = realloc(q->heap, 2 * q->cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        q->heap = grown;
+        q->cap *= 2;
+    }
+    b = q->free_buckets;
+    if (b)
+        q->free_buckets = b->next_free;
+    else if (!(b = malloc(sizeof *b)))
+        return -1;
+    b->head = b->tail = ev;
+    b->time = time;
+    b->priority = priority;
+    q->heap[q->len] = (simi_heap_entry){time, (uint64_t)priority << SEQ_BITS | seq, b};
+    sift_up(q->heap, q->len++);
+    q->last = b;
+    return 0;
+}
+
+/* Take the first event. The top bucket stays in the heap until it is empty, so events
+ * pushed meanwhile with a smaller key (an URGENT event at now) still overtake the rest. */
+sim_event *simi_evq_pop(simi_evq *q, double *time)
+{
+    if (q->len == 0)
+        return NULL;
+    simi_bucket *b = q->heap[0].bucket;
+    sim_event *ev = b->head;
+    *time = b->time;
+    b->head = ev->next;
+    if (!b->head) {
+        if (q->last == b)
+            q->last = NULL;
+        b->next_free = q->free_buckets;
+        q->free_buckets = b;
+        q->heap[0] = q->heap[--q->len];
+        if (q->len > 1)
+            sift_down(q->heap, q->len, 0);
+    }
+    ev->next = NULL;
+    return ev;
+}
+
+double simi_evq_peek(const simi_evq *q)
+{
+    return q->len ? q->heap[0].time : 1.0 / 0.0;
+}

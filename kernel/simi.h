@@ -1,0 +1,209 @@
+/* Kernel internals shared between the kernel sources (prefix simi_). Not for models.
+ *
+ * Memory: every object lives in a per-environment pool and is recycled, so a run of 10^8
+ * events uses as much memory as its peak number of live objects. Reference counts decide
+ * when an object goes back to its pool: the user's handles, the queue while an event is
+ * scheduled, a process waiting on it, a condition over it each hold one reference.     */
+#ifndef PROCSIM_SIMI_H
+#define PROCSIM_SIMI_H
+
+#include <setjmp.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim.h"
+
+typedef void *simi_fcontext;
+typedef struct {
+    simi_fcontext fctx;
+    void *data;
+} simi_transfer;
+/* From Boost.Context's libboost_context.a: plain C-callable assembly. */
+extern simi_transfer jump_fcontext(simi_fcontext const to, void *vp);
+extern simi_fcontext make_fcontext(void *sp, size_t size, void (*fn)(simi_transfer));
+
+/* A callback waiting on an event: intrusive, so waiting allocates nothing. Callbacks run
+ * in the order they were added, as SimPy's event.callbacks list. */
+typedef struct simi_waiter simi_waiter;
+typedef void (*simi_callback)(simi_waiter *w, sim_event *ev);
+struct simi_waiter {
+    simi_waiter *next;
+    simi_callback fn;
+};
+
+enum { SIMI_PENDING, SIMI_TRIGGERED, SIMI_PROCESSED };
+enum {
+    SIMI_PLAIN,     /* sim_event_new */
+    SIMI_TIMEOUT,   /* sim_timeout / sim_sleep */
+    SIMI_INIT,      /* starts a process (URGENT) */
+    SIMI_PROCESS,   /* the event of a sim_proc */
+    /* kinds from here on need work when processed (env.c's step) */
+    SIMI_INTERRUPT, /* delivers an interruption (URGENT); aux = target process */
+    SIMI_STOP,      /* run(until): stops the run (URGENT) */
+    SIMI_CONDITION, /* all_of / any_of */
+};
+
+struct sim_event {
+    sim_event *next;       /* next in its queue bucket, or in the free list */
+    sim_env *env;          /* owner */
+    void *value;           /* value once triggered ok */
+    void *aux;             /* kind-specific: interrupt target, stop run id */
+    simi_waiter *waiters;  /* callbacks, run when processed */
+    simi_waiter **wtail;   /* where the next waiter is linked */
+    int error;             /* error once triggered failed */
+    uint32_t refs;         /* owners; back to the pool at 0 */
+    uint8_t state;         /* SIMI_PENDING / TRIGGERED / PROCESSED */
+    uint8_t kind;          /* SIMI_PLAIN ... */
+    uint8_t ok;            /* outcome once triggered */
+    uint8_t defused;       /* a failure was handled */
+};
+
+typedef struct simi_stack simi_stack;
+struct simi_stack {
+    simi_stack *next_free; /* in the environment's stack pool */
+    char *base;            /* lowest usable byte (the guard page lies just below) */
+    size_t size;           /* usable bytes */
+    size_t color;          /* bytes left unused at the top (cache colouring) */
+    int guarded;           /* 0: no guard page (mapping limit hit), canary checked instead */
+    unsigned valgrind_id;
+};
+
+struct sim_proc {
+    sim_event ev;           /* a process is an event: first member */
+    simi_waiter resume;     /* its callback on the event it waits for */
+    sim_event *target;      /* event it waits for (holds a reference), or NULL */
+    sim_event *wake;        /* event that resumed it */
+    simi_fcontext ctx;      /* its suspended context */
+    simi_stack *stack;
+    sim_proc_fn fn;
+    void *arg;
+    void *cause;            /* cause of the last interruption */
+    void *asan_fake_stack;  /* AddressSanitizer fiber bookkeeping */
+    void *tsan_fiber;       /* ThreadSanitizer fiber */
+    uint8_t alive;          /* its function has not returned */
+    uint8_t started;
+    uint8_t failing;        /* sim_exit_fail was called */
+    int fail_error;
+    char name[40];
+};
+
+/* Queue bucket: events of equal (time, priority) in seq order (see queue.c). */
+typedef struct simi_bucket simi_bucket;
+struct simi_bucket {
+    sim_event *head, *tail;
+    simi_bucket *next_free;
+    double time;
+    int priority;
+};
+typedef struct {
+    double time;
+    uint64_t key; /* priority << 62 | seq of the bucket's first event */
+    simi_bucket *bucket;
+} simi_heap_entry;
+
+typedef struct {
+    simi_heap_entry *heap;
+    size_t len, cap;
+    simi_bucket *last;      /* newest bucket: the only one later events may join */
+    simi_bucket *free_buckets;
+    uint64_t seq;
+} simi_evq;
+
+/* A chunk of pooled objects, kept to be freed with the environment. */
+typedef struct simi_chunk simi_chunk;
+struct simi_chunk {
+    simi_chunk *next;
+};
+
+typedef struct simi_condition simi_condition;
+
+#define SIMI_STREAMS 64
+
+struct sim_env {
+    double now;
+    simi_evq queue;
+    sim_proc *active;        /* running process, or NULL in the scheduler */
+    simi_fcontext sched_ctx; /* the scheduler's suspended context while a process runs */
+    void *sched_stack_bottom;
+    size_t sched_stack_size;
+    void *asan_fake_stack;
+    void *tsan_sched_fiber;
+
+    sim_event *free_events;  /* pools */
+    sim_proc *free_procs;
+    simi_chunk *chunks;
+    simi_stack *free_stacks;
+    void *stack_maps;        /* list of stack slabs (see coro.c) */
+    size_t stack_size;
+    size_t stacks_live;
+    size_t stacks_made;
+    simi_condition *conditions; /* live conditions (malloc'ed), freed with the env */
+
+    uint64_t processed;      /* events processed */
+    uint64_t run_id;         /* identifies the current sim_run for its stop event */
+    int stop;                /* the current run must return */
+    int error;               /* error of a failed run */
+    sim_status broken;       /* SIM_EOVERFLOW once a stack overflowed */
+    simi_waiter until_waiter;
+    sim_event *until_event;
+
+    sigjmp_buf overflow_jmp; /* where a stack overflow returns to (coro.c) */
+    stack_t alt_stack, old_alt_stack;
+    void *alt_stack_mem;
+
+    uint64_t seed;
+    uint64_t rng_seeded;     /* bit k: stream k seeded */
+    sim_rng rng[SIMI_STREAMS];
+    void *trace;             /* FILE* or NULL */
+    char message[256];       /* last error message */
+};
+
+/* env.c */
+sim_status simi_misuse(sim_env *env, sim_status st, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* event.c */
+sim_event *simi_event_alloc(sim_env *env, int kind);
+void simi_event_release(sim_event *ev);
+void simi_schedule(sim_event *ev, double delay, int priority);
+void simi_add_waiter(sim_event *ev, simi_waiter *w);
+int simi_remove_waiter(sim_event *ev, simi_waiter *w);
+void simi_pools_free(sim_env *env);
+
+/* queue.c */
+int simi_evq_init(simi_evq *q);
+void simi_evq_fini(simi_evq *q);
+int simi_evq_push(simi_evq *q, sim_event *ev, double time, int priority);
+sim_event *simi_evq_pop(simi_evq *q, double *time);
+double simi_evq_peek(const simi_evq *q);
+
+/* coro.c */
+int simi_coro_start(sim_env *env, sim_proc *p);   /* give p a stack and an entry context */
+void simi_coro_release(sim_env *env, sim_proc *p);
+int simi_coro_enter_run(sim_env *env);            /* per sim_run: overflow handling */
+void simi_coro_leave_run(sim_env *env);
+void simi_coro_free_all(sim_env *env);
+
+/* process.c */
+void simi_proc_finish_entry(sim_proc *p); /* called on p's stack when fn returns */
+void simi_proc_destroy(sim_proc *p);
+void simi_proc_resume_cb(simi_waiter *w, sim_event *ev);
+static inline sim_proc *simi_proc_of_waiter(simi_waiter *w)
+{
+    return (sim_proc *)(void *)((char *)w - offsetof(sim_proc, resume));
+}
+void simi_interrupt_fire(sim_event *ev);
+
+/* env.c */
+void simi_stop_fire(sim_event *ev);
+
+/* condition.c */
+void simi_condition_build_value(sim_event *ev);
+void simi_condition_destroy(sim_event *ev);
+void simi_conditions_free(sim_env *env);
+
+#endif
