@@ -114,6 +114,18 @@ SIMI_INLINE sim_status step(sim_env *env)
     env->now = t;
     env->processed++;
     ev->state = SIMI_PROCESSED;
+    if (ev->kind == SIMI_SLEEP) {
+        sim_proc *p = ev->aux;
+        if (p->target == ev) {
+            p->wake = ev;
+            simi_switch_to(env, p);
+        }
+        ev->refs = 0; /* only the queue held it */
+        ev->next = env->free_events;
+        env->free_events = ev;
+        simi_event_release(&p->ev);
+        return SIM_OK;
+    }
     if (__builtin_expect(ev->kind >= SIMI_INTERRUPT, 0)) {
         if (ev->kind == SIMI_CONDITION)
             simi_condition_build_value(ev); /* before waiters, as SimPy's first callback */

@@ -9,42 +9,23 @@
 
 #define EVENTS_PER_CHUNK 256
 
-static int grow_event_pool(sim_env *env)
+int simi_event_pool_grow(sim_env *env)
 {
     simi_chunk *c = malloc(sizeof(simi_chunk) + EVENTS_PER_CHUNK * sizeof(sim_event));
-    if (!c)
+    if (!c) {
+        simi_misuse(env, SIM_ENOMEM, "out of memory allocating an event");
         return -1;
+    }
     c->next = env->chunks;
     env->chunks = c;
     sim_event *evs = (sim_event *)(c + 1);
     for (size_t i = 0; i < EVENTS_PER_CHUNK; i++) {
+        evs[i].env = env;
+        evs[i].refs = 0;
         evs[i].next = env->free_events;
         env->free_events = &evs[i];
     }
     return 0;
-}
-
-sim_event *simi_event_alloc(sim_env *env, int kind)
-{
-    if (!env->free_events && grow_event_pool(env) != 0) {
-        simi_misuse(env, SIM_ENOMEM, "out of memory allocating an event");
-        return NULL;
-    }
-    sim_event *ev = env->free_events;
-    env->free_events = ev->next;
-    ev->next = NULL;
-    ev->env = env;
-    ev->value = NULL;
-    ev->aux = NULL;
-    ev->waiters = NULL;
-    ev->wtail = &ev->waiters;
-    ev->error = 0;
-    ev->refs = 0;
-    ev->state = SIMI_PENDING;
-    ev->kind = (uint8_t)kind;
-    ev->ok = 0;
-    ev->defused = 0;
-    return ev;
 }
 
 void simi_pools_free(sim_env *env)
@@ -80,19 +61,13 @@ void simi_event_release(sim_event *ev)
     env->free_events = ev;
 }
 
-/* Schedule a triggered event: the queue holds one reference until it is processed. */
-void simi_schedule(sim_event *ev, double delay, int priority)
+/* simi_schedule's way out when the queue cannot grow: the event can never run, so the
+ * environment is marked unusable rather than silently losing it. */
+void simi_schedule_failed(sim_event *ev)
 {
-    sim_env *env = ev->env;
-    ev->state = SIMI_TRIGGERED;
-    ev->refs++;
-    if (simi_evq_push(&env->queue, ev, env->now + delay, priority) != 0) {
-        /* Out of memory in the queue: the event can never run; account for it as a
-         * failure of the run rather than corrupting the order. */
-        ev->refs--;
-        env->broken = SIM_ENOMEM;
-        simi_misuse(env, SIM_ENOMEM, "out of memory scheduling an event");
-    }
+    ev->refs--;
+    ev->env->broken = SIM_ENOMEM;
+    simi_misuse(ev->env, SIM_ENOMEM, "out of memory scheduling an event");
 }
 
 void simi_add_waiter(sim_event *ev, simi_waiter *w)

@@ -191,6 +191,10 @@ sim_status sim_wait(sim_proc *self, sim_event *ev, void **value)
     return wait_on(env, self, ev, value);
 }
 
+/* A sleep's timeout is private to its process, so it needs no waiter list: the event
+ * names its sleeper (aux, holding a reference on it) and the scheduler resumes the
+ * sleeper directly if it still waits for this very event (an interrupted sleep leaves a
+ * stale timeout behind, which fires later and is ignored). */
 sim_status sim_sleep(sim_proc *self, double delay)
 {
     sim_env *env = self->ev.env;
@@ -199,12 +203,26 @@ sim_status sim_sleep(sim_proc *self, double delay)
                            self->name);
     if (!(delay >= 0))
         return simi_misuse(env, SIM_EINVAL, "sim_sleep: negative or NaN delay %g", delay);
-    sim_event *ev = simi_event_alloc(env, SIMI_TIMEOUT);
-    if (!ev)
+    /* The hottest path of most models: only the fields a sleep uses are set, and the
+     * queue holds the only reference (step() recycles it). */
+    if (__builtin_expect(!env->free_events, 0) && simi_event_pool_grow(env) != 0)
         return SIM_ENOMEM;
+    sim_event *ev = env->free_events;
+    env->free_events = ev->next;
+    ev->aux = self;
+    ev->waiters = NULL;
+    ev->kind = SIMI_SLEEP;
     ev->ok = 1;
+    self->ev.refs++;
     simi_schedule(ev, delay, SIM_NORMAL);
-    return wait_on(env, self, ev, NULL);
+    self->target = ev;
+    simi_yield(env, self);
+    self->target = NULL;
+    if (__builtin_expect(self->wake->kind == SIMI_INTERRUPT, 0)) {
+        self->cause = self->wake->value;
+        return SIM_INTERRUPTED;
+    }
+    return SIM_OK;
 }
 
 void *sim_exit_fail(sim_proc *self, int error)

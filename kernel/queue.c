@@ -80,16 +80,9 @@ static void sift_down(simi_heap_entry *h, size_t len, size_t i)
     h[i] = e;
 }
 
-int simi_evq_push(simi_evq *q, sim_event *ev, double time, int priority)
+/* Slow path of simi_evq_push (simi.h): the event opens a new bucket. */
+int simi_evq_push_bucket(simi_evq *q, sim_event *ev, double time, int priority, uint64_t seq)
 {
-    uint64_t seq = q->seq++;
-    ev->next = NULL;
-    simi_bucket *b = q->last;
-    if (b && b->time == time && b->priority == priority) {
-        b->tail->next = ev;
-        b->tail = ev;
-        return 0;
-    }
     if (q->len == q->cap) {
         simi_heap_entry *grown = realloc(q->heap, 2 * q->cap * sizeof *grown);
         if (!grown)
@@ -97,7 +90,7 @@ int simi_evq_push(simi_evq *q, sim_event *ev, double time, int priority)
         q->heap = grown;
         q->cap *= 2;
     }
-    b = q->free_buckets;
+    simi_bucket *b = q->free_buckets;
     if (b)
         q->free_buckets = b->next_free;
     else if (!(b = malloc(sizeof *b)))
@@ -111,27 +104,19 @@ int simi_evq_push(simi_evq *q, sim_event *ev, double time, int priority)
     return 0;
 }
 
-/* Take the first event. The top bucket stays in the heap until it is empty, so events
- * pushed meanwhile with a smaller key (an URGENT event at now) still overtake the rest. */
-sim_event *simi_evq_pop(simi_evq *q, double *time)
+/* Slow path of simi_evq_pop (simi.h): the top bucket ran empty. The top bucket stays in
+ * the heap until then, so events pushed meanwhile with a smaller key (an URGENT event at
+ * now) still overtake the rest of it. */
+void simi_evq_drop_top(simi_evq *q)
 {
-    if (q->len == 0)
-        return NULL;
     simi_bucket *b = q->heap[0].bucket;
-    sim_event *ev = b->head;
-    *time = b->time;
-    b->head = ev->next;
-    if (!b->head) {
-        if (q->last == b)
-            q->last = NULL;
-        b->next_free = q->free_buckets;
-        q->free_buckets = b;
-        q->heap[0] = q->heap[--q->len];
-        if (q->len > 1)
-            sift_down(q->heap, q->len, 0);
-    }
-    ev->next = NULL;
-    return ev;
+    if (q->last == b)
+        q->last = NULL;
+    b->next_free = q->free_buckets;
+    q->free_buckets = b;
+    q->heap[0] = q->heap[--q->len];
+    if (q->len > 1)
+        sift_down(q->heap, q->len, 0);
 }
 
 double simi_evq_peek(const simi_evq *q)

@@ -35,7 +35,8 @@ struct simi_waiter {
 enum { SIMI_PENDING, SIMI_TRIGGERED, SIMI_PROCESSED };
 enum {
     SIMI_PLAIN,     /* sim_event_new */
-    SIMI_TIMEOUT,   /* sim_timeout / sim_sleep */
+    SIMI_TIMEOUT,   /* sim_timeout */
+    SIMI_SLEEP,     /* sim_sleep: private to one process (aux), never has waiters */
     SIMI_INIT,      /* starts a process (URGENT) */
     SIMI_PROCESS,   /* the event of a sim_proc */
     /* kinds from here on need work when processed (env.c's step) */
@@ -167,19 +168,77 @@ sim_status simi_misuse(sim_env *env, sim_status st, const char *fmt, ...)
     ;
 
 /* event.c */
-sim_event *simi_event_alloc(sim_env *env, int kind);
+int simi_event_pool_grow(sim_env *env);
+/* A fresh pending event from the pool (NULL and a message when out of memory). */
+static inline sim_event *simi_event_alloc(sim_env *env, int kind)
+{
+    if (__builtin_expect(!env->free_events, 0) && simi_event_pool_grow(env) != 0)
+        return NULL;
+    sim_event *ev = env->free_events;
+    env->free_events = ev->next;
+    ev->next = NULL;
+    ev->env = env;
+    ev->value = NULL;
+    ev->aux = NULL;
+    ev->waiters = NULL;
+    ev->wtail = &ev->waiters;
+    ev->error = 0;
+    ev->refs = 0;
+    ev->state = SIMI_PENDING;
+    ev->kind = (uint8_t)kind;
+    ev->ok = 0;
+    ev->defused = 0;
+    return ev;
+}
 void simi_event_release(sim_event *ev);
-void simi_schedule(sim_event *ev, double delay, int priority);
+void simi_schedule_failed(sim_event *ev);
 void simi_add_waiter(sim_event *ev, simi_waiter *w);
 int simi_remove_waiter(sim_event *ev, simi_waiter *w);
 void simi_pools_free(sim_env *env);
 
-/* queue.c */
+/* queue.c; the fast paths are inline below */
 int simi_evq_init(simi_evq *q);
 void simi_evq_fini(simi_evq *q);
-int simi_evq_push(simi_evq *q, sim_event *ev, double time, int priority);
-sim_event *simi_evq_pop(simi_evq *q, double *time);
+int simi_evq_push_bucket(simi_evq *q, sim_event *ev, double time, int priority, uint64_t seq);
+void simi_evq_drop_top(simi_evq *q);
 double simi_evq_peek(const simi_evq *q);
+
+/* Schedule ev at (time, priority): joins the newest bucket when the key matches. */
+static inline int simi_evq_push(simi_evq *q, sim_event *ev, double time, int priority)
+{
+    uint64_t seq = q->seq++;
+    simi_bucket *b = q->last;
+    ev->next = NULL;
+    if (b && b->time == time && b->priority == priority) {
+        b->tail->next = ev;
+        b->tail = ev;
+        return 0;
+    }
+    return simi_evq_push_bucket(q, ev, time, priority, seq);
+}
+
+/* Schedule a triggered event: the queue holds one reference until it is processed. */
+static inline void simi_schedule(sim_event *ev, double delay, int priority)
+{
+    sim_env *env = ev->env;
+    ev->state = SIMI_TRIGGERED;
+    ev->refs++;
+    if (__builtin_expect(simi_evq_push(&env->queue, ev, env->now + delay, priority) != 0, 0))
+        simi_schedule_failed(ev);
+}
+
+/* The first event in (time, priority, seq) order, or NULL. */
+static inline sim_event *simi_evq_pop(simi_evq *q, double *time)
+{
+    if (q->len == 0)
+        return NULL;
+    simi_bucket *b = q->heap[0].bucket;
+    sim_event *ev = b->head;
+    *time = b->time;
+    if (!(b->head = ev->next))
+        simi_evq_drop_top(q);
+    return ev;
+}
 
 /* coro.c */
 int simi_coro_start(sim_env *env, sim_proc *p);   /* give p a stack and an entry context */
