@@ -1,0 +1,216 @@
+/* The procsim command line: dispatch, help, list, describe and merge. Running and
+ * tracing, which share the parameter options, are in cli_run.c. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli_int.h"
+
+#ifndef PROCSIM_VERSION
+#define PROCSIM_VERSION "unknown"
+#endif
+
+static const char usage_text[] =
+    "usage: procsim COMMAND [ARGS]\n"
+    "\n"
+    "commands:\n"
+    "  list                       experiments, their parameters and metrics\n"
+    "  describe EXP               one experiment in full\n"
+    "  trace EXP [--param k=v]... [--seed S] [--rep R]\n"
+    "                             one replication, printing the model's trace on stdout\n"
+    "  run EXP [options]          replications over a parameter grid, CSV out\n"
+    "  merge A.csv B.csv... -o OUT.csv\n"
+    "                             join per-replication shards, sorted by (point, rep)\n"
+    "  help, --help               this text;  --version: the version\n"
+    "\n"
+    "run options:\n"
+    "  -r, --reps N               replications per point (default 10)\n"
+    "  -j, --jobs T               worker threads (default: number of cores)\n"
+    "  --seed S                   base seed (default 1)\n"
+    "  --param k=v                set a parameter (repeatable)\n"
+    "  --sweep k=a:b:step         sweep a parameter from a to b inclusive, or\n"
+    "  --sweep k=v1,v2,...        over a list; several sweeps make a grid, the first\n"
+    "                             varying slowest\n"
+    "  --rep R                    run only replication R (from 0) of each point, with the\n"
+    "                             seed it has in a full run\n"
+    "  --no-crn                   different random numbers at each point (default: the\n"
+    "                             same replication uses the same streams everywhere)\n"
+    "  --confidence C             confidence level of the intervals (default 0.95)\n"
+    "  --precision REL            add replications until every metric's half-width is\n"
+    "                             at most REL x |mean| ...\n"
+    "  --max-reps N               ... or N replications per point (default 10000)\n"
+    "  -o, --output FILE          per-replication CSV: point,rep,seed,params,metrics\n"
+    "  --summary FILE             summary CSV (otherwise a table on stdout)\n"
+    "  -q, --quiet                no progress line\n"
+    "\n"
+    "exit status: 0 ok, 1 some replications failed (the rest are written), 2 bad usage,\n"
+    "130 interrupted (finished replications are written).\n";
+
+int runneri_cli_usage(const runneri_cli *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("procsim: ", c->err);
+    vfprintf(c->err, fmt, ap);
+    fputc('\n', c->err);
+    va_end(ap);
+    return CLI_USAGE;
+}
+
+size_t runneri_cli_count(const runneri_cli *c) { return c->exps ? c->n_exps : exp_count(); }
+
+const exp_experiment *runneri_cli_at(const runneri_cli *c, size_t i)
+{
+    return c->exps ? (i < c->n_exps ? c->exps[i] : NULL) : exp_at(i);
+}
+
+const exp_experiment *runneri_cli_find(const runneri_cli *c, const char *name)
+{
+    for (size_t i = 0; i < runneri_cli_count(c); i++)
+        if (strcmp(runneri_cli_at(c, i)->name, name) == 0)
+            return runneri_cli_at(c, i);
+    runneri_cli_usage(c, "unknown experiment '%s' (procsim list shows them)", name);
+    return NULL;
+}
+
+int runneri_cli_help(const runneri_cli *c)
+{
+    fputs(usage_text, c->out);
+    return CLI_OK;
+}
+
+int runneri_cli_list(const runneri_cli *c, int argc, char **argv)
+{
+    if (argc > 1)
+        return runneri_cli_usage(c, "list takes no arguments, got '%s'", argv[1]);
+    size_t n = runneri_cli_count(c);
+    if (n == 0)
+        fputs("no experiments are registered\n", c->out);
+    for (size_t i = 0; i < n; i++) {
+        const exp_experiment *e = runneri_cli_at(c, i);
+        fprintf(c->out, "%s%s  %s\n", i ? "\n" : "", e->name, e->help ? e->help : "");
+        fputs("  parameters:", c->out);
+        for (size_t k = 0; k < e->n_params; k++)
+            fprintf(c->out, " %s", e->params[k].name);
+        fputs(e->n_params ? "\n  metrics:   " : " (none)\n  metrics:   ", c->out);
+        for (size_t k = 0; k < e->n_metrics; k++)
+            fprintf(c->out, " %s", e->metrics[k].name);
+        fputc('\n', c->out);
+    }
+    return CLI_OK;
+}
+
+int runneri_cli_describe(const runneri_cli *c, int argc, char **argv)
+{
+    if (argc != 2)
+        return runneri_cli_usage(c, "describe takes one experiment name");
+    const exp_experiment *e = runneri_cli_find(c, argv[1]);
+    if (e == NULL)
+        return CLI_USAGE;
+    int w = 6;
+    for (size_t k = 0; k < e->n_params; k++)
+        w = (int)strlen(e->params[k].name) > w ? (int)strlen(e->params[k].name) : w;
+    for (size_t k = 0; k < e->n_metrics; k++)
+        w = (int)strlen(e->metrics[k].name) > w ? (int)strlen(e->metrics[k].name) : w;
+    runneri_clocale l;
+    runneri_clocale_enter(&l);
+    fprintf(c->out, "%s: %s\n\nparameters (--param NAME=VALUE):\n", e->name,
+            e->help ? e->help : "");
+    if (e->n_params == 0)
+        fputs("  (none)\n", c->out);
+    for (size_t k = 0; k < e->n_params; k++) {
+        const exp_param *p = &e->params[k];
+        char def[RUNNERI_NUM_MAX], lo[RUNNERI_NUM_MAX], hi[RUNNERI_NUM_MAX], range[80];
+        runneri_fmt_double(def, p->def);
+        runneri_fmt_double(lo, p->min);
+        runneri_fmt_double(hi, p->max);
+        snprintf(range, sizeof range, "[%s, %s]%s", lo, hi, p->integer ? " whole" : "");
+        fprintf(c->out, "  %-*s  default %-10s range %-22s %s\n", w, p->name, def, range,
+                p->help ? p->help : "");
+    }
+    fputs("\nmetrics (one value per replication):\n", c->out);
+    for (size_t k = 0; k < e->n_metrics; k++)
+        fprintf(c->out, "  %-*s  %s\n", w, e->metrics[k].name,
+                e->metrics[k].help ? e->metrics[k].help : "");
+    if (e->analytic)
+        fputs("\nanalytic values are known for some metrics (summary column "
+              "'analytic').\n",
+              c->out);
+    runneri_clocale_leave(&l);
+    return CLI_OK;
+}
+
+int runneri_cli_merge(const runneri_cli *c, int argc, char **argv)
+{
+    const char *out = NULL;
+    const char **inputs = calloc((size_t)argc, sizeof *inputs);
+    size_t n = 0;
+    int rc = CLI_OK;
+    if (inputs == NULL)
+        return runneri_cli_usage(c, "out of memory");
+    for (int i = 1; i < argc && rc == CLI_OK; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+            if (out)
+                rc = runneri_cli_usage(c, "merge: -o is given twice");
+            else if (i + 1 >= argc)
+                rc = runneri_cli_usage(c, "merge: %s needs a file name", a);
+            else
+                out = argv[++i];
+        } else if (strncmp(a, "--output=", 9) == 0) {
+            if (out)
+                rc = runneri_cli_usage(c, "merge: -o is given twice");
+            out = a + 9;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            rc = runneri_cli_usage(c, "merge: unknown option '%s'", a);
+        } else {
+            inputs[n++] = a;
+        }
+    }
+    if (rc == CLI_OK && out == NULL)
+        rc = runneri_cli_usage(c, "merge needs an output file: -o FILE");
+    if (rc == CLI_OK && n == 0)
+        rc = runneri_cli_usage(c, "merge needs input files");
+    if (rc == CLI_OK) {
+        runner_err err;
+        if (runner_merge(inputs, n, out, &err) != 0)
+            rc = runneri_cli_usage(c, "merge: %s", err.msg);
+    }
+    free(inputs);
+    return rc;
+}
+
+int runner_cli_main(int argc, char **argv, const runner_cli_io *io)
+{
+    runneri_cli c = {NULL, 0, stdout, stderr, -1};
+    if (io) {
+        c.exps = io->experiments;
+        c.n_exps = io->n_experiments;
+        c.out = io->out ? io->out : stdout;
+        c.err = io->err ? io->err : stderr;
+        c.progress = io->progress;
+    }
+    if (argc < 2) {
+        fputs(usage_text, c.err);
+        return CLI_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
+        return runneri_cli_help(&c);
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        fprintf(c.out, "procsim %s\n", PROCSIM_VERSION);
+        return CLI_OK;
+    }
+    if (strcmp(cmd, "list") == 0)
+        return runneri_cli_list(&c, argc - 1, argv + 1);
+    if (strcmp(cmd, "describe") == 0)
+        return runneri_cli_describe(&c, argc - 1, argv + 1);
+    if (strcmp(cmd, "run") == 0)
+        return runneri_cli_run(&c, argc - 1, argv + 1);
+    if (strcmp(cmd, "trace") == 0)
+        return runneri_cli_trace(&c, argc - 1, argv + 1);
+    if (strcmp(cmd, "merge") == 0)
+        return runneri_cli_merge(&c, argc - 1, argv + 1);
+    return runneri_cli_usage(&c, "unknown command '%s' (procsim --help lists them)", cmd);
+}

@@ -1,0 +1,441 @@
+/* procsim run and procsim trace: their options, checked completely before anything runs
+ * (bad usage exits 2 with one message and no output file touched), then the run itself
+ * with progress, Ctrl-C handling, failure reports and the output files. */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli_int.h"
+
+/* Set by the SIGINT/SIGTERM handler only; read by the poll callback of the run. Signal
+ * dispositions belong to the process, so this one flag is the process's too. */
+static volatile sig_atomic_t cli_signal;
+
+static void on_signal(int sig) { cli_signal = sig; }
+
+typedef struct {
+    int is_sweep;
+    const char *text;
+} param_spec;
+
+typedef struct {
+    const char *exp_name;
+    param_spec *specs;
+    size_t n_specs;
+    runner_options opt;
+    int has_reps, has_jobs, has_seed, has_rep, has_conf, has_prec, has_max, quiet;
+    const char *out_path, *summary_path;
+} run_args;
+
+typedef struct {
+    const runneri_cli *c;
+    const char *cmd;
+    int argc, i;
+    char **argv;
+} cursor;
+
+/* If argv[i] is option -s / --long, put its value in *val (from "--long=v", "-sv" or
+ * the next argument) and return 1; 0 if it is another option; -1 after a usage
+ * message. `seen` catches an option given twice. */
+static int take(cursor *cu, const char *s, const char *l, int *seen, const char **val)
+{
+    const char *a = cu->argv[cu->i];
+    size_t ll = strlen(l);
+    const char *v = NULL;
+    if (strcmp(a, l) == 0 || (s && strcmp(a, s) == 0)) {
+        if (cu->i + 1 >= cu->argc) {
+            runneri_cli_usage(cu->c, "%s: %s needs a value", cu->cmd, a);
+            return -1;
+        }
+        v = cu->argv[++cu->i];
+    } else if (strncmp(a, l, ll) == 0 && a[ll] == '=') {
+        v = a + ll + 1;
+    } else if (s && strncmp(a, s, 2) == 0 && a[2] != '\0' && a[1] != '-') {
+        v = a + 2;
+    } else {
+        return 0;
+    }
+    if (seen) {
+        if (*seen) {
+            runneri_cli_usage(cu->c, "%s: %s is given twice", cu->cmd, l);
+            return -1;
+        }
+        *seen = 1;
+    }
+    *val = v;
+    return 1;
+}
+
+static int count_arg(cursor *cu, const char *opt, const char *v, size_t min, size_t *out)
+{
+    if (runner_parse_size(v, out) != 0) {
+        runneri_cli_usage(cu->c, "%s: %s expects a whole number, got '%s'", cu->cmd, opt, v);
+        return -1;
+    }
+    if (*out < min) {
+        runneri_cli_usage(cu->c, "%s: %s must be at least %zu, got %s", cu->cmd, opt, min, v);
+        return -1;
+    }
+    return 0;
+}
+
+static int real_arg(cursor *cu, const char *opt, const char *v, double lo, double hi,
+                    double *out)
+{
+    if (runner_parse_double(v, out) != 0) {
+        runneri_cli_usage(cu->c, "%s: %s expects a number, got '%s'", cu->cmd, opt, v);
+        return -1;
+    }
+    if (!(*out > lo && *out < hi)) {
+        runneri_cli_usage(cu->c, "%s: %s must be between %g and %g (exclusive), got %s",
+                          cu->cmd, opt, lo, hi, v);
+        return -1;
+    }
+    return 0;
+}
+
+/* One option of run (all of them) or trace (is_run 0: --param, --seed, --rep only).
+ * Returns 1 if consumed, 0 if not an option we know, -1 after a usage message. */
+static int parse_option(cursor *cu, run_args *ra, int is_run)
+{
+    const char *v, *a = cu->argv[cu->i];
+    size_t n;
+    int k;
+    if ((k = take(cu, NULL, "--param", NULL, &v)) != 0 ||
+        (is_run && (k = take(cu, NULL, "--sweep", NULL, &v)) != 0)) {
+        if (k > 0)
+            ra->specs[ra->n_specs++] = (param_spec){strncmp(a, "--sweep", 7) == 0, v};
+        return k;
+    }
+    if ((k = take(cu, NULL, "--seed", &ra->has_seed, &v)) != 0) {
+        if (k > 0 && runner_parse_u64(v, &ra->opt.seed) != 0) {
+            runneri_cli_usage(cu->c, "%s: --seed expects a whole number from 0 to "
+                                     "18446744073709551615, got '%s'", cu->cmd, v);
+            return -1;
+        }
+        return k;
+    }
+    if ((k = take(cu, NULL, "--rep", &ra->has_rep, &v)) != 0) {
+        if (k > 0) {
+            if (count_arg(cu, "--rep", v, 0, &n) != 0)
+                return -1;
+            if (n > (size_t)0x7fffffff) {
+                runneri_cli_usage(cu->c, "%s: --rep %s is too large", cu->cmd, v);
+                return -1;
+            }
+            ra->opt.only_rep = (long)n;
+        }
+        return k;
+    }
+    if (!is_run)
+        return 0;
+    if ((k = take(cu, "-r", "--reps", &ra->has_reps, &v)) != 0)
+        return k > 0 ? (count_arg(cu, "-r", v, 1, &ra->opt.reps) ? -1 : 1) : k;
+    if ((k = take(cu, "-j", "--jobs", &ra->has_jobs, &v)) != 0) {
+        if (k > 0) {
+            if (count_arg(cu, "-j", v, 1, &n) != 0)
+                return -1;
+            if (n > 4096) {
+                runneri_cli_usage(cu->c, "%s: -j %s is more threads than makes sense "
+                                         "(at most 4096)", cu->cmd, v);
+                return -1;
+            }
+            ra->opt.threads = (unsigned)n;
+        }
+        return k;
+    }
+    if ((k = take(cu, NULL, "--confidence", &ra->has_conf, &v)) != 0)
+        return k > 0 ? (real_arg(cu, "--confidence", v, 0, 1, &ra->opt.confidence) ? -1 : 1)
+                     : k;
+    if ((k = take(cu, NULL, "--precision", &ra->has_prec, &v)) != 0)
+        return k > 0 ? (real_arg(cu, "--precision", v, 0, 1e300, &ra->opt.precision) ? -1 : 1)
+                     : k;
+    if ((k = take(cu, NULL, "--max-reps", &ra->has_max, &v)) != 0)
+        return k > 0 ? (count_arg(cu, "--max-reps", v, 1, &ra->opt.max_reps) ? -1 : 1) : k;
+    int seen_o = ra->out_path != NULL, seen_s = ra->summary_path != NULL;
+    if ((k = take(cu, "-o", "--output", &seen_o, &v)) != 0) {
+        if (k > 0)
+            ra->out_path = v;
+        return k;
+    }
+    if ((k = take(cu, NULL, "--summary", &seen_s, &v)) != 0) {
+        if (k > 0)
+            ra->summary_path = v;
+        return k;
+    }
+    if (strcmp(a, "--no-crn") == 0) {
+        ra->opt.crn = 0;
+        return 1;
+    }
+    if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+        ra->quiet = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* Parse argv (argv[0] is the command name) into ra and a plan; returns the plan, or
+ * NULL after a usage message. */
+static runner_plan *parse_args(const runneri_cli *c, int argc, char **argv, int is_run,
+                               run_args *ra)
+{
+    cursor cu = {c, argv[0], argc, 1, argv};
+    runner_options_init(&ra->opt);
+    ra->opt.max_reps = 10000;
+    ra->specs = calloc((size_t)argc, sizeof *ra->specs);
+    if (ra->specs == NULL) {
+        runneri_cli_usage(c, "out of memory");
+        return NULL;
+    }
+    for (; cu.i < argc; cu.i++) {
+        const char *a = argv[cu.i];
+        if (a[0] == '-' && a[1] != '\0') {
+            int k = parse_option(&cu, ra, is_run);
+            if (k < 0)
+                return NULL;
+            if (k == 0) {
+                runneri_cli_usage(c, "%s: unknown option '%s'", cu.cmd, a);
+                return NULL;
+            }
+        } else if (ra->exp_name == NULL) {
+            ra->exp_name = a;
+        } else {
+            runneri_cli_usage(c, "%s: unexpected argument '%s' (one experiment per run)",
+                              cu.cmd, a);
+            return NULL;
+        }
+    }
+    if (ra->exp_name == NULL) {
+        runneri_cli_usage(c, "%s needs an experiment name (procsim list shows them)", cu.cmd);
+        return NULL;
+    }
+    if (ra->has_max && !ra->has_prec) {
+        runneri_cli_usage(c, "%s: --max-reps only applies with --precision", cu.cmd);
+        return NULL;
+    }
+    if (ra->has_prec && ra->has_rep) {
+        runneri_cli_usage(c, "%s: --rep and --precision conflict (sequential stopping "
+                             "needs all replications)", cu.cmd);
+        return NULL;
+    }
+    if (ra->has_prec && ra->opt.max_reps < ra->opt.reps) {
+        runneri_cli_usage(c, "%s: --max-reps %zu is below -r %zu", cu.cmd, ra->opt.max_reps,
+                          ra->opt.reps);
+        return NULL;
+    }
+    if (ra->has_rep && ra->has_reps && (size_t)ra->opt.only_rep >= ra->opt.reps) {
+        runneri_cli_usage(c, "%s: --rep %ld is outside -r %zu (replications count from 0)",
+                          cu.cmd, ra->opt.only_rep, ra->opt.reps);
+        return NULL;
+    }
+    if (ra->out_path && ra->summary_path && strcmp(ra->out_path, ra->summary_path) == 0) {
+        runneri_cli_usage(c, "%s: -o and --summary name the same file '%s'", cu.cmd,
+                          ra->out_path);
+        return NULL;
+    }
+    const exp_experiment *e = runneri_cli_find(c, ra->exp_name);
+    if (e == NULL)
+        return NULL;
+    runner_plan *plan = runner_plan_new(e);
+    if (plan == NULL) {
+        runneri_cli_usage(c, "out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < ra->n_specs; i++) {
+        runner_err err;
+        int rc = ra->specs[i].is_sweep ? runner_plan_sweep(plan, ra->specs[i].text, &err)
+                                       : runner_plan_set(plan, ra->specs[i].text, &err);
+        if (rc != 0) {
+            runneri_cli_usage(c, "%s: %s", cu.cmd, err.msg);
+            runner_plan_free(plan);
+            return NULL;
+        }
+    }
+    return plan;
+}
+
+int runneri_cli_trace(const runneri_cli *c, int argc, char **argv)
+{
+    run_args ra = {0};
+    runner_plan *plan = parse_args(c, argc, argv, 0, &ra);
+    free(ra.specs);
+    if (plan == NULL)
+        return CLI_USAGE;
+    const exp_experiment *e = runner_plan_experiment(plan);
+    size_t rep = ra.opt.only_rep >= 0 ? (size_t)ra.opt.only_rep : 0;
+    double *params = malloc((e->n_params + 1) * sizeof *params);
+    double *metrics = malloc((e->n_metrics + 1) * sizeof *metrics);
+    sim_config cfg = {0, 0.0, runner_seed(ra.opt.seed, 0, rep, 1), c->out};
+    sim_env *env = params && metrics ? sim_env_new(&cfg) : NULL;
+    int rc = CLI_OK;
+    if (env == NULL) {
+        fputs("procsim: trace: out of memory\n", c->err);
+        rc = CLI_FAILED;
+    } else {
+        runner_plan_point(plan, 0, params);
+        for (size_t m = 0; m < e->n_metrics; m++)
+            metrics[m] = 0.0;
+        sim_status st = e->replicate(env, params, metrics);
+        fflush(c->out);
+        if (st != SIM_OK) {
+            const char *msg = sim_env_error_message(env);
+            fprintf(c->err, "procsim: trace: replication failed (seed %llu): %s%s%s\n",
+                    (unsigned long long)cfg.seed, sim_strerror(st), msg && *msg ? ": " : "",
+                    msg ? msg : "");
+            rc = CLI_FAILED;
+        }
+        sim_env_free(env);
+    }
+    free(params);
+    free(metrics);
+    runner_plan_free(plan);
+    return rc;
+}
+
+typedef struct {
+    runner_progress pr;
+} poll_state;
+
+static int poll_run(void *ctx, size_t done, size_t total)
+{
+    poll_state *ps = ctx;
+    runner_progress_update(&ps->pr, done, total);
+    return cli_signal != 0;
+}
+
+/* Failed replications, each with its point, parameters, rep and seed (the first 20). */
+static void report_failures(const runneri_cli *c, const runner_result *res)
+{
+    const exp_experiment *e = runner_result_experiment(res);
+    size_t shown = 0;
+    runneri_clocale l;
+    runneri_clocale_enter(&l);
+    for (size_t p = 0; p < runner_result_points(res); p++) {
+        size_t first, end;
+        runner_result_reps(res, p, &first, &end);
+        for (size_t r = first; r < end; r++) {
+            if (runner_result_state(res, p, r) != RUNNER_REP_FAILED || shown++ >= 20)
+                continue;
+            fprintf(c->err, "procsim: replication failed: point %zu (", p);
+            for (size_t i = 0; i < e->n_params; i++) {
+                char v[RUNNERI_NUM_MAX];
+                runneri_fmt_double(v, runner_result_params(res, p)[i]);
+                fprintf(c->err, "%s%s=%s", i ? " " : "", e->params[i].name, v);
+            }
+            fprintf(c->err, ") rep %zu seed %llu: %s\n", r,
+                    (unsigned long long)runner_result_seed(res, p, r),
+                    runner_result_error(res, p, r) ? runner_result_error(res, p, r)
+                                                   : "(no message)");
+        }
+    }
+    runneri_clocale_leave(&l);
+    if (shown > 20)
+        fprintf(c->err, "procsim: ... and %zu more failed replications\n", shown - 20);
+    fprintf(c->err, "procsim: %zu of %zu replications failed\n", runner_result_failed(res),
+            runner_result_completed(res));
+}
+
+static void report_precision(const runneri_cli *c, const runner_result *res, size_t max)
+{
+    size_t missed = 0, n = runner_result_points(res);
+    for (size_t p = 0; p < n; p++)
+        missed += runner_result_precision_met(res, p) == 0;
+    if (missed)
+        fprintf(c->err, "procsim: precision %g not reached at %zu of %zu points "
+                        "(--max-reps %zu, a failure or an interruption stopped them)\n",
+                runner_result_precision(res), missed, n, max);
+}
+
+/* Write the requested files (all or none committed on a write error) and the table. */
+static int write_outputs(const runneri_cli *c, const run_args *ra, const runner_result *res,
+                         runner_outfile *reps_f, runner_outfile *sum_f)
+{
+    runner_err err;
+    int bad = 0;
+    if (reps_f)
+        bad |= runner_csv_write_reps(runner_outfile_stream(reps_f), res) != 0;
+    if (sum_f)
+        bad |= runner_csv_write_summary(runner_outfile_stream(sum_f), res,
+                                        ra->opt.confidence) != 0;
+    if (bad) {
+        runner_outfile_abort(reps_f);
+        runner_outfile_abort(sum_f);
+        fprintf(c->err, "procsim: run: writing the output failed\n");
+        return -1;
+    }
+    if (reps_f && runner_outfile_commit(reps_f, &err) != 0) {
+        runner_outfile_abort(sum_f);
+        fprintf(c->err, "procsim: run: %s\n", err.msg);
+        return -1;
+    }
+    if (sum_f && runner_outfile_commit(sum_f, &err) != 0) {
+        fprintf(c->err, "procsim: run: %s\n", err.msg);
+        return -1;
+    }
+    if (!ra->summary_path)
+        runner_print_table(c->out, res, ra->opt.confidence);
+    fflush(c->out);
+    return 0;
+}
+
+int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
+{
+    run_args ra = {0};
+    runner_plan *plan = parse_args(c, argc, argv, 1, &ra);
+    free(ra.specs);
+    if (plan == NULL)
+        return CLI_USAGE;
+    runner_err err;
+    runner_outfile *reps_f = NULL, *sum_f = NULL;
+    if ((ra.out_path && (reps_f = runner_outfile_open(ra.out_path, &err)) == NULL) ||
+        (ra.summary_path && (sum_f = runner_outfile_open(ra.summary_path, &err)) == NULL)) {
+        runner_outfile_abort(reps_f);
+        runner_plan_free(plan);
+        return runneri_cli_usage(c, "run: %s", err.msg);
+    }
+
+    int show = c->progress < 0 ? isatty(fileno(c->err)) : c->progress;
+    poll_state ps;
+    runner_progress_init(&ps.pr, show && !ra.quiet ? c->err : NULL);
+    ra.opt.poll = poll_run;
+    ra.opt.poll_ctx = &ps;
+
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sa.sa_flags = (int)SA_RESETHAND; /* a second Ctrl-C kills at once */
+    sigemptyset(&sa.sa_mask);
+    cli_signal = 0;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+
+    runner_result *res = runner_run(plan, &ra.opt, &err);
+    runner_progress_clear(&ps.pr);
+    int rc = CLI_OK;
+    if (res == NULL) {
+        runner_outfile_abort(reps_f);
+        runner_outfile_abort(sum_f);
+        fprintf(c->err, "procsim: run: %s\n", err.msg);
+        rc = CLI_FAILED;
+    } else {
+        if (write_outputs(c, &ra, res, reps_f, sum_f) != 0)
+            rc = CLI_FAILED;
+        if (runner_result_failed(res)) {
+            report_failures(c, res);
+            rc = CLI_FAILED;
+        }
+        if (ra.opt.precision > 0)
+            report_precision(c, res, ra.opt.max_reps);
+        if (cli_signal)
+            fprintf(c->err, "procsim: interrupted: %zu of %zu replications completed; "
+                            "the output holds those\n",
+                    runner_result_completed(res), runner_result_planned(res));
+    }
+    int sig = cli_signal;
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    runner_result_free(res);
+    runner_plan_free(plan);
+    return sig ? 128 + sig : rc;
+}

@@ -1,0 +1,187 @@
+/* Output files: written under a temporary name next to the target and renamed when
+ * complete, so a crash or Ctrl-C never leaves half a file; and the two CSV formats of
+ * DESIGN.md section 6. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "runner_int.h"
+
+struct runner_outfile {
+    char *path; /* the target */
+    char *tmp;  /* path.tmp.PID, in the same directory so rename() is atomic */
+    FILE *f;
+};
+
+runner_outfile *runner_outfile_open(const char *path, runner_err *err)
+{
+    struct stat st;
+    if (path == NULL || *path == '\0') {
+        runneri_fail(err, "empty output file name");
+        return NULL;
+    }
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        runneri_fail(err, "cannot write '%s': it is a directory", path);
+        return NULL;
+    }
+    runner_outfile *of = calloc(1, sizeof *of);
+    size_t len = strlen(path) + 32;
+    if (of == NULL || (of->path = strdup(path)) == NULL || (of->tmp = malloc(len)) == NULL) {
+        runneri_fail(err, "out of memory");
+        goto fail;
+    }
+    snprintf(of->tmp, len, "%s.tmp.%ld", path, (long)getpid());
+    int fd = open(of->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        runneri_fail(err, "cannot write '%s': %s", path, strerror(errno));
+        goto fail;
+    }
+    of->f = fdopen(fd, "w");
+    if (of->f == NULL) {
+        runneri_fail(err, "cannot write '%s': %s", path, strerror(errno));
+        close(fd);
+        unlink(of->tmp);
+        goto fail;
+    }
+    return of;
+fail:
+    if (of) {
+        free(of->path);
+        free(of->tmp);
+        free(of);
+    }
+    return NULL;
+}
+
+FILE *runner_outfile_stream(runner_outfile *of) { return of->f; }
+
+static void outfile_release(runner_outfile *of)
+{
+    free(of->path);
+    free(of->tmp);
+    free(of);
+}
+
+int runner_outfile_commit(runner_outfile *of, runner_err *err)
+{
+    int bad = fflush(of->f) != 0 || ferror(of->f);
+    int saved = errno;
+    if (fclose(of->f) != 0 && !bad) {
+        bad = 1;
+        saved = errno;
+    }
+    if (!bad && rename(of->tmp, of->path) != 0) {
+        bad = 1;
+        saved = errno;
+    }
+    if (bad) {
+        unlink(of->tmp);
+        runneri_fail(err, "cannot write '%s': %s", of->path, strerror(saved));
+    }
+    outfile_release(of);
+    return bad ? -1 : 0;
+}
+
+void runner_outfile_abort(runner_outfile *of)
+{
+    if (of == NULL)
+        return;
+    fclose(of->f);
+    unlink(of->tmp);
+    outfile_release(of);
+}
+
+static void put_num(FILE *f, double x)
+{
+    char buf[RUNNERI_NUM_MAX];
+    runneri_fmt_double(buf, x);
+    fputs(buf, f);
+}
+
+int runner_csv_write_reps(FILE *f, const runner_result *res)
+{
+    const exp_experiment *e = runner_result_experiment(res);
+    runneri_clocale l;
+    runneri_clocale_enter(&l);
+    fputs("point,rep,seed", f);
+    for (size_t i = 0; i < e->n_params; i++) {
+        fputc(',', f);
+        runneri_csv_string(f, e->params[i].name);
+    }
+    for (size_t m = 0; m < e->n_metrics; m++) {
+        fputc(',', f);
+        runneri_csv_string(f, e->metrics[m].name);
+    }
+    fputc('\n', f);
+    for (size_t p = 0; p < runner_result_points(res); p++) {
+        const double *params = runner_result_params(res, p);
+        size_t first, end;
+        runner_result_reps(res, p, &first, &end);
+        for (size_t r = first; r < end; r++) {
+            if (runner_result_state(res, p, r) != RUNNER_REP_OK)
+                continue;
+            const double *row = runner_result_metrics(res, p, r);
+            fprintf(f, "%zu,%zu,%llu", p, r,
+                    (unsigned long long)runner_result_seed(res, p, r));
+            for (size_t i = 0; i < e->n_params; i++) {
+                fputc(',', f);
+                put_num(f, params[i]);
+            }
+            for (size_t m = 0; m < e->n_metrics; m++) {
+                fputc(',', f);
+                put_num(f, row[m]);
+            }
+            fputc('\n', f);
+        }
+    }
+    runneri_clocale_leave(&l);
+    return ferror(f) ? -1 : 0;
+}
+
+int runner_csv_write_summary(FILE *f, const runner_result *res, double confidence)
+{
+    const exp_experiment *e = runner_result_experiment(res);
+    int precision = runner_result_precision(res) > 0;
+    runneri_clocale l;
+    runneri_clocale_enter(&l);
+    fputs("point", f);
+    for (size_t i = 0; i < e->n_params; i++) {
+        fputc(',', f);
+        runneri_csv_string(f, e->params[i].name);
+    }
+    fputs(",metric,n,mean,sd,ci_low,ci_high,half_width,min,max,analytic", f);
+    fputs(precision ? ",precision_met\n" : "\n", f);
+    for (size_t p = 0; p < runner_result_points(res); p++) {
+        const double *params = runner_result_params(res, p);
+        for (size_t m = 0; m < e->n_metrics; m++) {
+            stats_summary s;
+            double exact = NAN;
+            runner_summarize(res, p, m, confidence, &s);
+            if (e->analytic && !e->analytic(params, m, &exact))
+                exact = NAN;
+            fprintf(f, "%zu", p);
+            for (size_t i = 0; i < e->n_params; i++) {
+                fputc(',', f);
+                put_num(f, params[i]);
+            }
+            fputc(',', f);
+            runneri_csv_string(f, e->metrics[m].name);
+            fprintf(f, ",%zu", s.n);
+            const double cells[] = {s.mean, s.sd, s.ci_low, s.ci_high, s.half_width,
+                                    s.min,  s.max, exact};
+            for (size_t c = 0; c < sizeof cells / sizeof cells[0]; c++) {
+                fputc(',', f);
+                put_num(f, cells[c]);
+            }
+            if (precision)
+                fprintf(f, ",%d", runner_result_precision_met(res, p));
+            fputc('\n', f);
+        }
+    }
+    runneri_clocale_leave(&l);
+    return ferror(f) ? -1 : 0;
+}

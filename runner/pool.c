@@ -1,0 +1,399 @@
+/* The pool: T threads pull task indices from one atomic counter and run each task in its
+ * own sim_env. The only shared writes on the hot path are that counter and each worker's
+ * own (cache-line padded) done counter; results go to per-task slots. The calling thread
+ * waits on a condition variable, waking ten times a second to call poll() (progress,
+ * Ctrl-C). With a precision target the pool runs in rounds (see runner.h). */
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "result_int.h"
+#include "runner_int.h"
+
+typedef struct {
+    size_t point, first_rep; /* tasks [offset, next segment's offset) run reps from here */
+    size_t offset;
+} segment;
+
+typedef struct pool pool;
+
+typedef struct {
+    _Alignas(64) atomic_size_t done; /* written by its worker only */
+    pthread_t tid;
+    pool *pl;
+} worker;
+
+struct pool {
+    runner_result *res;
+    const runner_options *opt;
+    segment *segs;
+    size_t n_segs, n_tasks;
+    atomic_size_t next;
+    atomic_int stop;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    unsigned running; /* workers not yet finished; under mu */
+};
+
+void runner_options_init(runner_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->reps = 10;
+    opt->only_rep = -1;
+    opt->seed = 1;
+    opt->crn = 1;
+    opt->confidence = 0.95;
+}
+
+unsigned runner_default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1u;
+}
+
+static char *message(sim_status st, const char *detail)
+{
+    const char *what = sim_strerror(st);
+    size_t len = strlen(what) + (detail ? strlen(detail) : 0) + 3;
+    char *m = malloc(len);
+    if (m) {
+        if (detail && *detail)
+            snprintf(m, len, "%s: %s", what, detail);
+        else
+            snprintf(m, len, "%s", what);
+    }
+    return m;
+}
+
+/* One replication, start to end, in its own environment. */
+static void run_task(pool *pl, size_t point, size_t rep)
+{
+    runner_result *res = pl->res;
+    runneri_point *pt = &res->pts[point];
+    const exp_experiment *e = res->exp;
+    size_t s = rep - pt->first;
+    double *row = pt->metrics + s * (e->n_metrics ? e->n_metrics : 1);
+    sim_config cfg = {pl->opt->stack_size, 0.0, runner_seed(res->seed, point, rep, res->crn),
+                      NULL};
+    sim_env *env = sim_env_new(&cfg);
+    if (env == NULL) {
+        pt->errors[s] = message(SIM_ENOMEM, "could not create the simulation environment");
+        pt->state[s] = RUNNER_REP_FAILED;
+        return;
+    }
+    sim_status st = e->replicate(env, runner_result_params(res, point), row);
+    if (st != SIM_OK) {
+        pt->errors[s] = message(st, sim_env_error_message(env));
+        pt->state[s] = RUNNER_REP_FAILED;
+    } else {
+        pt->state[s] = RUNNER_REP_OK;
+    }
+    sim_env_free(env);
+}
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    pool *pl = w->pl;
+    size_t done = 0;
+    for (;;) {
+        if (atomic_load_explicit(&pl->stop, memory_order_relaxed))
+            break;
+        size_t t = atomic_fetch_add_explicit(&pl->next, 1, memory_order_relaxed);
+        if (t >= pl->n_tasks)
+            break;
+        /* The segment holding task t: the last one whose offset is <= t. */
+        size_t lo = 0, hi = pl->n_segs;
+        while (hi - lo > 1) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (pl->segs[mid].offset <= t)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        const segment *sg = &pl->segs[lo];
+        run_task(pl, sg->point, sg->first_rep + (t - sg->offset));
+        atomic_store_explicit(&w->done, ++done, memory_order_relaxed);
+    }
+    pthread_mutex_lock(&pl->mu);
+    if (--pl->running == 0)
+        pthread_cond_signal(&pl->cv);
+    pthread_mutex_unlock(&pl->mu);
+    return NULL;
+}
+
+static size_t sum_done(worker *ws, unsigned n)
+{
+    size_t d = 0;
+    for (unsigned i = 0; i < n; i++)
+        d += atomic_load_explicit(&ws[i].done, memory_order_relaxed);
+    return d;
+}
+
+/* Run the tasks of pl->segs on `threads` workers; `before` tasks were done in earlier
+ * rounds, `total` are planned in all. Returns 0, or -1 if no thread could start. */
+static int run_round(pool *pl, unsigned threads, size_t before, size_t total)
+{
+    if (threads > pl->n_tasks)
+        threads = (unsigned)pl->n_tasks;
+    if (threads == 0)
+        return 0;
+    worker *ws = aligned_alloc(_Alignof(worker), threads * sizeof *ws);
+    if (ws == NULL)
+        return -1;
+    atomic_store(&pl->next, 0);
+    pl->running = 0;
+    unsigned started = 0;
+    for (unsigned i = 0; i < threads; i++) {
+        atomic_init(&ws[i].done, 0);
+        ws[i].pl = pl;
+        pthread_mutex_lock(&pl->mu);
+        pl->running++;
+        pthread_mutex_unlock(&pl->mu);
+        if (pthread_create(&ws[i].tid, NULL, work, &ws[i]) != 0) {
+            pthread_mutex_lock(&pl->mu);
+            pl->running--;
+            pthread_mutex_unlock(&pl->mu);
+            break;
+        }
+        started++;
+    }
+    if (started == 0) {
+        free(ws);
+        return -1;
+    }
+    pthread_mutex_lock(&pl->mu);
+    while (pl->running > 0) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        ts.tv_nsec += 100 * 1000 * 1000;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        int rc = pthread_cond_timedwait(&pl->cv, &pl->mu, &ts);
+        if (pl->running == 0 || rc != ETIMEDOUT || pl->opt->poll == NULL)
+            continue;
+        pthread_mutex_unlock(&pl->mu);
+        if (pl->opt->poll(pl->opt->poll_ctx, before + sum_done(ws, started), total))
+            atomic_store(&pl->stop, 1);
+        pthread_mutex_lock(&pl->mu);
+    }
+    pthread_mutex_unlock(&pl->mu);
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(ws[i].tid, NULL);
+    free(ws);
+    return 0;
+}
+
+/* After a round of a precision run: close the points that met the target, hit the cap
+ * or failed, and plan the next batch for the others from the sample-size estimate
+ * n * (half_width / (precision * |mean|))^2, at least `reps` more and at most doubling.
+ * Uses only the results of the point's own replications: the same for any -j. */
+static int plan_next(runner_result *res, const runner_options *opt, size_t max_reps)
+{
+    const exp_experiment *e = res->exp;
+    for (size_t p = 0; p < res->n_points; p++) {
+        runneri_point *pt = &res->pts[p];
+        if (!pt->open)
+            continue;
+        size_t n = pt->end;
+        int failed = 0;
+        for (size_t i = 0; i < n; i++)
+            failed |= pt->state[i] == RUNNER_REP_FAILED;
+        int met = 1;
+        double worst = 0.0; /* largest (half_width / (precision * |mean|))^2 not met */
+        for (size_t m = 0; m < e->n_metrics; m++) {
+            stats_summary s;
+            int ok = runner_summarize(res, p, m, opt->confidence, &s) == 0 && s.n >= 2;
+            double target = res->precision * fabs(s.mean);
+            if (ok && s.half_width <= target)
+                continue; /* also a constant metric: half-width 0 */
+            met = 0;
+            double r = ok && target > 0 ? s.half_width / target : INFINITY;
+            worst = fmax(worst, r >= 1.0 ? r * r : INFINITY);
+        }
+        pt->met = met;
+        if (pt->met || failed || n >= max_reps) {
+            pt->open = 0;
+            continue;
+        }
+        double want = isinf(worst) ? 2.0 * (double)n : ceil((double)n * worst);
+        size_t next = want >= 2.0 * (double)n ? 2 * n : (size_t)want;
+        if (next < n + opt->reps)
+            next = n + opt->reps;
+        if (next > max_reps)
+            next = max_reps;
+        if (runneri_point_grow(pt, e->n_metrics, next) != 0)
+            return -1;
+        pt->end = next;
+    }
+    return 0;
+}
+
+static runner_result *result_new(const runner_plan *plan, const runner_options *opt,
+                                 runner_err *err)
+{
+    const exp_experiment *e = runner_plan_experiment(plan);
+    runner_result *res = calloc(1, sizeof *res);
+    size_t np = runner_plan_points(plan);
+    if (res == NULL)
+        return NULL;
+    res->exp = e;
+    res->n_points = np;
+    res->seed = opt->seed;
+    res->crn = opt->crn;
+    res->precision = opt->precision;
+    res->params = malloc(np * (e->n_params ? e->n_params : 1) * sizeof *res->params);
+    res->pts = calloc(np, sizeof *res->pts);
+    if (res->params == NULL || res->pts == NULL)
+        goto oom;
+    for (size_t p = 0; p < np; p++) {
+        runneri_point *pt = &res->pts[p];
+        runner_plan_point(plan, p, res->params + p * e->n_params);
+        pt->first = opt->only_rep >= 0 ? (size_t)opt->only_rep : 0;
+        pt->end = pt->first + (opt->only_rep >= 0 ? 1 : opt->reps);
+        pt->open = 1;
+        if (runneri_point_grow(pt, e->n_metrics, pt->end) != 0)
+            goto oom;
+    }
+    return res;
+oom:
+    runner_result_free(res);
+    runneri_fail(err, "out of memory for %zu points", np);
+    return NULL;
+}
+
+/* Tasks for every open point's replications not run yet: one segment per point. */
+static int build_round(pool *pl, size_t *done_until)
+{
+    runner_result *res = pl->res;
+    size_t n = 0, t = 0;
+    for (size_t p = 0; p < res->n_points; p++)
+        if (res->pts[p].open && done_until[p] < res->pts[p].end)
+            n++;
+    segment *segs = realloc(pl->segs, (n ? n : 1) * sizeof *segs);
+    if (segs == NULL)
+        return -1;
+    pl->segs = segs;
+    n = 0;
+    for (size_t p = 0; p < res->n_points; p++) {
+        runneri_point *pt = &res->pts[p];
+        if (!pt->open || done_until[p] >= pt->end)
+            continue;
+        segs[n++] = (segment){p, done_until[p], t};
+        t += pt->end - done_until[p];
+    }
+    pl->n_segs = n;
+    pl->n_tasks = t;
+    return 0;
+}
+
+runner_result *runner_run(const runner_plan *plan, const runner_options *opt,
+                          runner_err *err)
+{
+    if (plan == NULL || opt == NULL) {
+        runneri_fail(err, "no plan or options");
+        return NULL;
+    }
+    const exp_experiment *e = runner_plan_experiment(plan);
+    if (e->replicate == NULL) {
+        runneri_fail(err, "experiment %s cannot run", e->name);
+        return NULL;
+    }
+    if (opt->only_rep < 0 && opt->reps == 0) {
+        runneri_fail(err, "the number of replications must be at least 1");
+        return NULL;
+    }
+    if (opt->precision < 0 || !isfinite(opt->precision) ||
+        (opt->precision > 0 && opt->only_rep >= 0)) {
+        runneri_fail(err, "a precision target needs all replications, not one");
+        return NULL;
+    }
+    if (!(opt->confidence > 0 && opt->confidence < 1)) {
+        runneri_fail(err, "the confidence level must be between 0 and 1");
+        return NULL;
+    }
+    runner_result *res = result_new(plan, opt, err);
+    if (res == NULL)
+        return NULL;
+    size_t max_reps = opt->max_reps > opt->reps ? opt->max_reps : opt->reps;
+    unsigned threads = opt->threads ? opt->threads : runner_default_threads();
+    size_t *done_until = malloc(res->n_points * sizeof *done_until);
+    pool pl = {.res = res, .opt = opt};
+    pthread_condattr_t ca;
+    int ok = done_until != NULL && pthread_condattr_init(&ca) == 0;
+    if (ok) {
+        pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+        ok = pthread_cond_init(&pl.cv, &ca) == 0;
+        pthread_condattr_destroy(&ca);
+        if (ok && pthread_mutex_init(&pl.mu, NULL) != 0) {
+            pthread_cond_destroy(&pl.cv);
+            ok = 0;
+        }
+    }
+    if (!ok) {
+        free(done_until);
+        runner_result_free(res);
+        runneri_fail(err, "cannot set up the worker pool");
+        return NULL;
+    }
+    atomic_init(&pl.stop, 0);
+    atomic_init(&pl.next, 0);
+    for (size_t p = 0; p < res->n_points; p++)
+        done_until[p] = res->pts[p].first;
+
+    int failed = 0;
+    for (;;) {
+        size_t before = res->completed, planned = res->completed;
+        if (build_round(&pl, done_until) != 0) {
+            failed = 1;
+            break;
+        }
+        planned += pl.n_tasks;
+        res->planned = planned;
+        if (pl.n_tasks == 0)
+            break;
+        if (run_round(&pl, threads, before, planned) != 0) {
+            runneri_fail(err, "cannot start worker threads");
+            failed = 1;
+            break;
+        }
+        for (size_t s = 0; s < pl.n_segs; s++) {
+            runneri_point *pt = &res->pts[pl.segs[s].point];
+            for (size_t r = done_until[pl.segs[s].point]; r < pt->end; r++) {
+                unsigned char st = pt->state[r - pt->first];
+                res->completed += st != RUNNER_REP_PENDING;
+                res->failed += st == RUNNER_REP_FAILED;
+            }
+            done_until[pl.segs[s].point] = pt->end;
+        }
+        if (opt->poll && opt->poll(opt->poll_ctx, res->completed, planned))
+            atomic_store(&pl.stop, 1);
+        if (atomic_load(&pl.stop)) {
+            res->stopped = 1;
+            break;
+        }
+        if (opt->precision <= 0)
+            break;
+        if (plan_next(res, opt, max_reps) != 0) {
+            runneri_fail(err, "out of memory");
+            failed = 1;
+            break;
+        }
+    }
+    res->planned = res->planned > res->completed ? res->planned : res->completed;
+    pthread_mutex_destroy(&pl.mu);
+    pthread_cond_destroy(&pl.cv);
+    free(pl.segs);
+    free(done_until);
+    if (failed) {
+        runner_result_free(res);
+        return NULL;
+    }
+    return res;
+}

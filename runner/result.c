@@ -1,0 +1,135 @@
+/* Reading a finished run: per-replication rows, seeds, failures and the summary of a
+ * metric across replications (through stats_summarize). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "result_int.h"
+
+int runneri_point_grow(runneri_point *pt, size_t n_metrics, size_t end)
+{
+    size_t need = end - pt->first;
+    if (need <= pt->cap)
+        return 0;
+    size_t nm = n_metrics ? n_metrics : 1;
+    double *m = realloc(pt->metrics, need * nm * sizeof *m);
+    if (m == NULL)
+        return -1;
+    pt->metrics = m;
+    unsigned char *st = realloc(pt->state, need);
+    if (st == NULL)
+        return -1;
+    pt->state = st;
+    char **er = realloc(pt->errors, need * sizeof *er);
+    if (er == NULL)
+        return -1;
+    pt->errors = er;
+    for (size_t i = pt->cap; i < need; i++) {
+        for (size_t k = 0; k < nm; k++)
+            m[i * nm + k] = NAN;
+        st[i] = RUNNER_REP_PENDING;
+        er[i] = NULL;
+    }
+    pt->cap = need;
+    return 0;
+}
+
+void runner_result_free(runner_result *res)
+{
+    if (res == NULL)
+        return;
+    for (size_t p = 0; res->pts && p < res->n_points; p++) {
+        runneri_point *pt = &res->pts[p];
+        for (size_t i = 0; i < pt->cap; i++)
+            free(pt->errors[i]);
+        free(pt->metrics);
+        free(pt->state);
+        free(pt->errors);
+    }
+    free(res->pts);
+    free(res->params);
+    free(res);
+}
+
+const exp_experiment *runner_result_experiment(const runner_result *res) { return res->exp; }
+size_t runner_result_points(const runner_result *res) { return res->n_points; }
+size_t runner_result_completed(const runner_result *res) { return res->completed; }
+size_t runner_result_failed(const runner_result *res) { return res->failed; }
+size_t runner_result_planned(const runner_result *res) { return res->planned; }
+int runner_result_stopped(const runner_result *res) { return res->stopped; }
+double runner_result_precision(const runner_result *res) { return res->precision; }
+
+const double *runner_result_params(const runner_result *res, size_t point)
+{
+    return res->params + point * res->exp->n_params;
+}
+
+void runner_result_reps(const runner_result *res, size_t point, size_t *first, size_t *end)
+{
+    *first = res->pts[point].first;
+    *end = res->pts[point].end;
+}
+
+/* Slot of (point, rep), or -1 if that replication was not planned. */
+static long slot(const runner_result *res, size_t point, size_t rep)
+{
+    if (point >= res->n_points)
+        return -1;
+    const runneri_point *pt = &res->pts[point];
+    return rep >= pt->first && rep < pt->end ? (long)(rep - pt->first) : -1;
+}
+
+runner_rep_state runner_result_state(const runner_result *res, size_t point, size_t rep)
+{
+    long s = slot(res, point, rep);
+    return s < 0 ? RUNNER_REP_PENDING : (runner_rep_state)res->pts[point].state[s];
+}
+
+uint64_t runner_result_seed(const runner_result *res, size_t point, size_t rep)
+{
+    return runner_seed(res->seed, point, rep, res->crn);
+}
+
+const double *runner_result_metrics(const runner_result *res, size_t point, size_t rep)
+{
+    long s = slot(res, point, rep);
+    size_t nm = res->exp->n_metrics ? res->exp->n_metrics : 1;
+    return s < 0 ? NULL : res->pts[point].metrics + (size_t)s * nm;
+}
+
+const char *runner_result_error(const runner_result *res, size_t point, size_t rep)
+{
+    long s = slot(res, point, rep);
+    return s < 0 ? NULL : res->pts[point].errors[s];
+}
+
+int runner_result_precision_met(const runner_result *res, size_t point)
+{
+    return res->precision > 0 ? res->pts[point].met : -1;
+}
+
+int runner_summarize(const runner_result *res, size_t point, size_t metric,
+                     double confidence, stats_summary *out)
+{
+    const runneri_point *pt = &res->pts[point];
+    size_t nm = res->exp->n_metrics;
+    size_t count = pt->end - pt->first, n = 0;
+    double *x = malloc((count ? count : 1) * sizeof *x);
+    memset(out, 0, sizeof *out);
+    out->mean = out->sd = out->ci_low = out->ci_high = out->half_width = NAN;
+    out->min = out->max = NAN;
+    if (x == NULL || metric >= nm) {
+        free(x);
+        return -1;
+    }
+    for (size_t i = 0; i < count; i++) {
+        double v = pt->metrics[i * nm + metric];
+        if (pt->state[i] == RUNNER_REP_OK && !isnan(v))
+            x[n++] = v;
+    }
+    int rc = n > 0 ? stats_summarize(x, n, confidence, out) : -1;
+    free(x);
+    if (rc != 0)
+        out->n = 0;
+    return rc == 0 ? 0 : -1;
+}

@@ -1,0 +1,34 @@
+/* The result store shared by pool.c (which fills it) and result.c (which reads it).
+ * Rows live per point, indexed by rep - first, so workers write disjoint memory and
+ * nothing depends on the order in which replications finish. */
+#ifndef PROCSIM_RESULT_INT_H
+#define PROCSIM_RESULT_INT_H
+
+#include "runner.h"
+
+typedef struct {
+    size_t first, end;     /* replications [first, end) planned so far */
+    size_t cap;            /* slots allocated (>= end - first) */
+    double *metrics;       /* cap x n_metrics, NaN until filled by the model */
+    unsigned char *state;  /* cap, runner_rep_state */
+    char **errors;         /* cap, malloc'ed message of a failed replication */
+    int met;               /* precision target met (precision runs only) */
+    int open;              /* still asks for more replications (precision runs) */
+} runneri_point;
+
+struct runner_result {
+    const exp_experiment *exp;
+    size_t n_points;
+    double *params;        /* n_points x n_params */
+    runneri_point *pts;
+    uint64_t seed;         /* base seed */
+    int crn;
+    double precision;      /* 0: fixed number of replications */
+    size_t completed, failed, planned;
+    int stopped;           /* poll() asked to stop */
+};
+
+/* Make room for replications up to `end` at a point (slots start NaN / pending). */
+int runneri_point_grow(runneri_point *pt, size_t n_metrics, size_t end);
+
+#endif
