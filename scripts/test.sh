@@ -1,0 +1,42 @@
+#!/bin/sh
+# The whole test suite, as CI runs it (.ci/run): every stage must pass.
+#   1. gcc build, warnings as errors, all ctest tests (unit, CLI, guide trace parity)
+#   2. clang build, warnings as errors, AddressSanitizer + UndefinedBehaviorSanitizer
+#   3. clang build with ThreadSanitizer: the runner's tests (the worker pool)
+#   4. valgrind memcheck over the kernel, resource and guide unit tests
+# Build trees go to build-test/ (override with PROCSIM_TEST_DIR).
+set -eu
+cd "$(dirname "$0")/.."
+out=${PROCSIM_TEST_DIR:-build-test}
+jobs=$(nproc 2>/dev/null || echo 2)
+stage() { printf '\n=== %s\n' "$*"; }
+
+build() { # dir, compiler, extra cmake args...
+    dir=$1; cc=$2; shift 2
+    cmake -S . -B "$dir" -DCMAKE_C_COMPILER="$cc" -DPROCSIM_WERROR=ON "$@" >/dev/null
+    cmake --build "$dir" -j "$jobs" >/dev/null
+}
+
+stage "gcc -Werror: all tests"
+build "$out/gcc" gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo
+ctest --test-dir "$out/gcc" -j "$jobs" --output-on-failure
+
+stage "clang -Werror, ASan + UBSan: all tests"
+build "$out/asan" clang -DCMAKE_BUILD_TYPE=Debug -DPROCSIM_SANITIZE=address,undefined
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir "$out/asan" -j "$jobs" --output-on-failure
+
+stage "clang, TSan: runner tests"
+build "$out/tsan" clang -DCMAKE_BUILD_TYPE=Debug -DPROCSIM_SANITIZE=thread
+TSAN_OPTIONS=halt_on_error=1 ctest --test-dir "$out/tsan" -L runner --output-on-failure
+
+stage "valgrind memcheck: kernel, resources, guide"
+for t in "$out"/gcc/tests/test_kernel* "$out"/gcc/tests/test_resource "$out"/gcc/tests/test_store \
+         "$out"/gcc/tests/test_container "$out"/gcc/tests/test_guide; do
+    [ -x "$t" ] || continue
+    printf '%s: ' "$(basename "$t")"
+    valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
+        "$t" >"$t.valgrind.log" 2>&1 || { echo FAILED; tail -40 "$t.valgrind.log"; exit 1; }
+    echo clean
+done
+printf '\nall test stages passed\n'
