@@ -73,6 +73,14 @@ sim_status simi_misuse(sim_env *env, sim_status st, const char *fmt, ...)
     return st;
 }
 
+void sim_env_set_error(sim_env *env, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(env->message, sizeof env->message, fmt, ap);
+    va_end(ap);
+}
+
 const char *sim_strerror(sim_status st)
 {
     switch (st) {

@@ -157,6 +157,23 @@ sim_status sim_fail(sim_event *ev, int error)
 
 void sim_defuse(sim_event *ev) { ev->defused = 1; }
 
+sim_status sim_event_hook(sim_event *ev, sim_hook *h)
+{
+    if (!h || !h->fn)
+        return simi_misuse(ev->env, SIM_EINVAL, "sim_event_hook: hook without a function");
+    if (ev->state == SIMI_PROCESSED)
+        return simi_misuse(ev->env, SIM_ESTATE, "sim_event_hook: event already processed");
+    simi_add_waiter(ev, h);
+    return SIM_OK;
+}
+
+sim_status sim_event_unhook(sim_event *ev, sim_hook *h)
+{
+    if (!simi_remove_waiter(ev, h))
+        return simi_misuse(ev->env, SIM_EINVAL, "sim_event_unhook: hook not on this event");
+    return SIM_OK;
+}
+
 int sim_is_triggered(const sim_event *ev) { return ev->state != SIMI_PENDING; }
 int sim_is_processed(const sim_event *ev) { return ev->state == SIMI_PROCESSED; }
 int sim_is_ok(const sim_event *ev) { return ev->state != SIMI_PENDING && ev->ok; }

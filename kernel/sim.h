@@ -83,6 +83,12 @@ uint64_t sim_events_processed(const sim_env *env);
 
 int sim_env_error(const sim_env *env);                 /* error code of a failed run */
 const char *sim_env_error_message(const sim_env *env); /* last misuse or failure text */
+/* Set the message (printf-like): models and resources explain their own errors. */
+void sim_env_set_error(sim_env *env, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
 const char *sim_strerror(sim_status st);
 
 /* ---- events ------------------------------------------------------------------------ */
@@ -101,6 +107,19 @@ int sim_is_ok(const sim_event *ev);  /* valid once triggered */
 void *sim_value(const sim_event *ev); /* valid once triggered and ok */
 int sim_error(const sim_event *ev);   /* valid once triggered and failed */
 sim_env *sim_event_env(const sim_event *ev);
+
+/* Hooks: a callback run when `ev` is processed, in one ordered list with the processes
+ * waiting on it (SimPy's ev.callbacks.append). The node is the caller's storage (embed it
+ * and recover the container with offsetof), so hooking allocates nothing. The callback
+ * may trigger or create events and interrupt processes. Hooking a processed event is
+ * SIM_ESTATE; unhooking one that is not hooked is SIM_EINVAL. */
+typedef struct sim_hook sim_hook;
+struct sim_hook {
+    sim_hook *next;
+    void (*fn)(sim_hook *h, sim_event *ev);
+};
+sim_status sim_event_hook(sim_event *ev, sim_hook *h);
+sim_status sim_event_unhook(sim_event *ev, sim_hook *h);
 
 /* Conditions: events over a list of events (conditions may nest). all_of succeeds when all
  * succeeded (at once if n == 0), any_of when one did; either fails as soon as a sub-event

@@ -23,14 +23,9 @@ typedef struct {
 extern simi_transfer jump_fcontext(simi_fcontext const to, void *vp);
 extern simi_fcontext make_fcontext(void *sp, size_t size, void (*fn)(simi_transfer));
 
-/* A callback waiting on an event: intrusive, so waiting allocates nothing. Callbacks run
- * in the order they were added, as SimPy's event.callbacks list. */
-typedef struct simi_waiter simi_waiter;
-typedef void (*simi_callback)(simi_waiter *w, sim_event *ev);
-struct simi_waiter {
-    simi_waiter *next;
-    simi_callback fn;
-};
+/* A callback waiting on an event: the public sim_hook, intrusive, so waiting allocates
+ * nothing. Callbacks run in the order they were added, as SimPy's event.callbacks. */
+typedef sim_hook simi_waiter;
 
 enum { SIMI_PENDING, SIMI_TRIGGERED, SIMI_PROCESSED };
 enum {
