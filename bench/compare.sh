@@ -1,0 +1,167 @@
+#!/bin/sh
+# Runs procsim's benchmarks and their SimPy twins in one go and prints rates and ratios.
+# Figures from different runs (or machines) are not comparable: only ratios taken here,
+# minutes apart on the same machine, mean anything.
+#
+# usage: bench/compare.sh BUILD_DIR        (build with -DCMAKE_BUILD_TYPE=Release)
+# env:   PROCSIM_SHARED   the shared tree (default: $(dirname BUILD_DIR)/../shared, which
+#                         is /work/shared for /work/main/build-rel)
+#        sizes (defaults below): BENCH_TIMEOUTS="P T", BENCH_TIMEOUTS_BIG="P T" (C and
+#        floor only), BENCH_PINGPONG=N, BENCH_INTERRUPTS=N, BENCH_MM1="N R",
+#        BENCH_MM1_QUEUE="N R", BENCH_MEMORY_EVENTS=E, BENCH_PROCS=P
+#        BENCH_REPEAT=3   runs of each C program; the best one counts
+set -u
+
+if [ $# -ne 1 ] || [ ! -d "$1/bench" ]; then
+    echo "usage: $0 BUILD_DIR   (a configured and built procsim build directory)" >&2
+    exit 2
+fi
+build=$1
+bin=$build/bench
+shared=${PROCSIM_SHARED:-$(dirname "$build")/../shared}
+python=/usr/bin/python3
+
+timeouts_args=${BENCH_TIMEOUTS:-"1000 1000"}
+timeouts_big_args=${BENCH_TIMEOUTS_BIG:-"10000 1000"}
+pingpong_args=${BENCH_PINGPONG:-200000}
+interrupts_args=${BENCH_INTERRUPTS:-200000}
+mm1_args=${BENCH_MM1:-"100000 1"}
+mm1_queue_args=${BENCH_MM1_QUEUE:-"100000 1"}
+memory_events=${BENCH_MEMORY_EVENTS:-100000000}
+procs=${BENCH_PROCS:-100000}
+repeat=${BENCH_REPEAT:-3}
+
+status=0
+table=$(mktemp) || exit 1
+trap 'rm -f "$table"' EXIT INT TERM
+
+# field LINE NAME: the value of NAME=... in a result line.
+field() {
+    printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+# best RATE_FIELD CMD...: run CMD $repeat times, print the result line with the highest
+# rate, or the error (and status 1) if a run fails.
+best() {
+    rate_field=$1; shift
+    best_line='' best_rate=0
+    i=0
+    while [ "$i" -lt "$repeat" ]; do
+        i=$((i + 1))
+        if ! line=$("$@" 2>&1); then
+            echo "FAILED:  $*: $line"
+            return 1
+        fi
+        rate=$(field "$line" "$rate_field")
+        if [ -z "$best_line" ] || awk "BEGIN { exit !($rate > $best_rate) }"; then
+            best_line=$line best_rate=$rate
+        fi
+    done
+    printf '%s\n' "$best_line"
+}
+
+ratio() { # ratio A B: A/B with two decimals, or "-" when either is missing
+    if [ -n "$1" ] && [ -n "$2" ]; then
+        awk "BEGIN { printf \"%.2f\", $1 / $2 }"
+    else
+        printf -- '-'
+    fi
+}
+
+simpy_ok=0
+if [ -x "$python" ] && "$python" -c 'import simpy' 2>/dev/null; then
+    if [ -d "$shared/bench/simpy" ]; then
+        simpy_ok=1
+    else
+        echo "SimPy workloads not found in $shared/bench/simpy (set PROCSIM_SHARED): SimPy lines skipped"
+    fi
+else
+    echo "SimPy unavailable ($python -c 'import simpy' failed; Debian: python3-simpy3): SimPy lines skipped"
+fi
+
+echo "procsim vs SimPy, $(date '+%Y-%m-%d %H:%M'), $(nproc 2>/dev/null || echo '?') cores, load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+echo "C programs: best of $repeat runs; SimPy: one run; same arguments on both sides."
+echo
+
+# workload NAME RATE_FIELD ARGS [c-only]: one row of the table (C best-of-N, SimPy once
+# unless c-only).
+workload() {
+    name=$1 rate_field=$2 args=$3 c_only=${4:-}
+    c_rate='' py_rate=''
+    if [ -x "$bin/bench_$name" ]; then
+        # shellcheck disable=SC2086 # args are words on purpose
+        if c_line=$(best "$rate_field" "$bin/bench_$name" $args); then
+            echo "procsim: $c_line"
+            c_rate=$(field "$c_line" "$rate_field")
+        else
+            echo "$c_line"
+            status=1
+        fi
+    else
+        echo "procsim: $bin/bench_$name not built"
+        status=1
+    fi
+    if [ "$simpy_ok" = 1 ] && [ -z "$c_only" ]; then
+        # shellcheck disable=SC2086
+        if py_line=$("$python" "$shared/bench/simpy/$name.py" $args 2>&1); then
+            echo "SimPy:   $py_line"
+            py_rate=$(field "$py_line" "$rate_field")
+        else
+            echo "SimPy:   $name.py failed: $py_line"
+        fi
+    fi
+    floor_ratio=-
+    if [ "$name" = timeouts ]; then
+        if [ -x "$bin/bench_floor" ]; then
+            # shellcheck disable=SC2086
+            if floor_line=$(best wakeups_per_s "$bin/bench_floor" $args); then
+                echo "floor:   $floor_line"
+                floor_ratio=$(ratio "$c_rate" "$(field "$floor_line" wakeups_per_s)")
+            else
+                echo "$floor_line"
+            fi
+        else
+            echo "floor:   $bin/bench_floor not built (needs $shared/bench/floor/floor.c)"
+        fi
+    fi
+    printf '%-11s %-14s %-14s %-14s %14s %14s\n' "$name" "$args" "${c_rate:--}" \
+        "${py_rate:--}" "$(ratio "$c_rate" "$py_rate")" "$floor_ratio" >>"$table"
+    echo
+}
+
+workload timeouts wakeups_per_s "$timeouts_args"
+# Bigger than SimPy can do in seconds: how the kernel and the floor scale with P.
+workload timeouts wakeups_per_s "$timeouts_big_args" c-only
+workload pingpong rounds_per_s "$pingpong_args"
+workload interrupts interrupts_per_s "$interrupts_args"
+workload mm1 customers_per_s "$mm1_args"
+workload mm1_queue customers_per_s "$mm1_queue_args"
+
+printf '%-11s %-14s %-14s %-14s %14s %14s\n' workload args procsim/s SimPy/s procsim/SimPy \
+    procsim/floor
+cat "$table"
+echo "(targets: timeouts >= 30x SimPy and >= 0.5x floor; pingpong, interrupts >= 30x;"
+echo " mm1, mm1_queue >= 50x)"
+echo
+
+echo "Memory (each line a fresh process):"
+if [ -x "$bin/bench_memory" ]; then
+    small=$("$bin/bench_memory" events 1000000 2>&1) || status=1
+    big=$("$bin/bench_memory" events "$memory_events" 2>&1) || status=1
+    echo "  $small"
+    echo "  $big"
+    small_kib=$(field "$small" peak_rss_kib)
+    big_kib=$(field "$big" peak_rss_kib)
+    echo "  peak RSS after $(field "$big" events) events / after $(field "$small" events): $(ratio "$big_kib" "$small_kib") (flat: close to 1.00)"
+    if pm=$("$bin/bench_memory" procs "$procs" 2>&1); then
+        echo "  $pm"
+    else
+        echo "  proc_memory: $procs waiting processes failed: $pm"
+        status=1
+    fi
+    echo "  (targets: peak RSS flat over 10^8 events; under 16384 bytes per waiting process)"
+else
+    echo "  $bin/bench_memory not built"
+    status=1
+fi
+exit $status
