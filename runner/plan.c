@@ -110,16 +110,21 @@ static int lookup(const runner_plan *plan, const char *spec, const char *opt, si
                         (int)len, spec, e->name, names);
 }
 
+/* Range and whole-number check; `text` (the value as the user wrote it) may be NULL for
+ * computed sweep values, which are then shown formatted. */
 static int check_value(const exp_param *p, double v, const char *text, runner_err *err)
 {
-    char lo[RUNNERI_NUM_MAX], hi[RUNNERI_NUM_MAX];
-    runneri_clocale l;
     if (v >= p->min && v <= p->max && (!p->integer || v == floor(v)))
         return 0;
+    char lo[RUNNERI_NUM_MAX], hi[RUNNERI_NUM_MAX], shown[RUNNERI_NUM_MAX];
+    runneri_clocale l;
     runneri_clocale_enter(&l);
     runneri_fmt_double(lo, p->min);
     runneri_fmt_double(hi, p->max);
+    runneri_fmt_double(shown, v);
     runneri_clocale_leave(&l);
+    if (text == NULL)
+        text = shown;
     if (p->integer && v != floor(v))
         return runneri_fail(err, "parameter '%s' must be a whole number, got %s", p->name,
                             text);
@@ -215,12 +220,7 @@ static int parse_range(const exp_param *p, const char *text, sweep *sw, runner_e
             if (i == n - 1 && fabs(x - b) <= 1e-9 * fabs(step))
                 x = b; /* land on the stop the user wrote, not next to it */
         }
-        char shown[RUNNERI_NUM_MAX];
-        runneri_clocale l;
-        runneri_clocale_enter(&l);
-        runneri_fmt_double(shown, x);
-        runneri_clocale_leave(&l);
-        if (check_value(p, x, shown, err) != 0)
+        if (check_value(p, x, NULL, err) != 0)
             return -1;
         sw->values[i] = x;
     }

@@ -1,0 +1,440 @@
+/* The runner's files: per-replication and summary CSV (shape, quoting, numbers that
+ * read back exactly), files that appear only when complete, and merging shards. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "runner.h"
+#include "test_runner_models.h"
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+typedef struct {
+    char dir[64];
+} scratch;
+
+static int scratch_setup(void **state)
+{
+    scratch *s = malloc(sizeof *s);
+    strcpy(s->dir, "/tmp/procsim_csv_XXXXXX");
+    if (mkdtemp(s->dir) == NULL)
+        return -1;
+    *state = s;
+    return 0;
+}
+
+static int scratch_teardown(void **state)
+{
+    scratch *s = *state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->dir);
+    if (system(cmd) != 0)
+        return -1;
+    free(s);
+    return 0;
+}
+
+static char *path_in(const scratch *s, const char *name)
+{
+    static char buf[4][128]; /* test thread only; a few live at once */
+    static int next;
+    char *p = buf[next++ % 4];
+    snprintf(p, 128, "%s/%s", s->dir, name);
+    return p;
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Number of entries in dir (the scratch dir should hold no temporary files). */
+static int entries(const scratch *s)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "ls -A '%s' | wc -l", s->dir);
+    FILE *p = popen(cmd, "r");
+    int n = -1;
+    if (fscanf(p, "%d", &n) != 1)
+        n = -1;
+    pclose(p);
+    return n;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *buf = calloc(1, 1 << 20);
+    size_t n = fread(buf, 1, (1 << 20) - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* What a function writing to a FILE* wrote. */
+static char *written(int (*fn)(FILE *, const runner_result *), const runner_result *res)
+{
+    FILE *f = tmpfile();
+    assert_int_equal(fn(f, res), 0);
+    long len = ftell(f);
+    char *buf = calloc(1, (size_t)len + 1);
+    rewind(f);
+    assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
+    fclose(f);
+    return buf;
+}
+
+static int summary95(FILE *f, const runner_result *res)
+{
+    return runner_csv_write_summary(f, res, 0.95);
+}
+
+/* A minimal RFC 4180 reader: fields of one record into out[], returns their count and
+ * advances *s past the record. */
+static int record(const char **s, char out[][64], int max)
+{
+    int n = 0;
+    const char *c = *s;
+    for (;;) {
+        size_t len = 0;
+        if (*c == '"') {
+            for (c++; *c && !(c[0] == '"' && c[1] != '"'); c++) {
+                if (*c == '"')
+                    c++;
+                out[n][len++] = *c;
+            }
+            c++;
+        } else {
+            while (*c && *c != ',' && *c != '\n')
+                out[n][len++] = *c++;
+        }
+        out[n++][len] = '\0';
+        if (*c != ',' || n == max)
+            break;
+        c++;
+    }
+    if (*c == '\n')
+        c++;
+    *s = c;
+    return n;
+}
+
+static runner_result *run(const exp_experiment *e, const char *sweep, size_t reps,
+                          long only_rep)
+{
+    runner_plan *plan = runner_plan_new(e);
+    runner_options opt;
+    runner_err err;
+    if (sweep)
+        assert_int_equal(runner_plan_sweep(plan, sweep, &err), 0);
+    runner_options_init(&opt);
+    opt.reps = reps;
+    opt.only_rep = only_rep;
+    opt.threads = 2;
+    runner_result *res = runner_run(plan, &opt, &err);
+    assert_non_null(res);
+    runner_plan_free(plan);
+    return res;
+}
+
+/* ---- per-replication CSV -------------------------------------------------------- */
+
+static void reps_csv_has_one_row_per_replication_with_seed_params_metrics(void **state)
+{
+    (void)state;
+    runner_result *res = run(tm_sleepy(), "rate=0.5,2", 3, -1);
+    char *csv = written(runner_csv_write_reps, res);
+    const char *s = csv;
+    char f[16][64];
+    assert_int_equal(record(&s, f, 16), 7);
+    const char *head[] = {"point", "rep", "seed", "rate", "sleeps", "end", "late"};
+    for (int i = 0; i < 7; i++)
+        assert_string_equal(f[i], head[i]);
+    for (size_t p = 0; p < 2; p++)
+        for (size_t r = 0; r < 3; r++) {
+            assert_int_equal(record(&s, f, 16), 7);
+            assert_int_equal(strtoull(f[0], NULL, 10), p);
+            assert_int_equal(strtoull(f[1], NULL, 10), r);
+            assert_true(strtoull(f[2], NULL, 10) == runner_seed(1, p, r, 1));
+            assert_true(strtod(f[3], NULL) == (p ? 2.0 : 0.5));
+            assert_string_equal(f[4], "1");
+            /* numbers read back to the very same double */
+            const double *m = runner_result_metrics(res, p, r);
+            assert_true(strtod(f[5], NULL) == m[0]);
+            if (isnan(m[1]))
+                assert_string_equal(f[6], ""); /* undefined: an empty cell */
+            else
+                assert_true(strtod(f[6], NULL) == m[1]);
+        }
+    assert_string_equal(s, "");
+    free(csv);
+    runner_result_free(res);
+}
+
+static void reps_csv_leaves_out_failed_replications(void **state)
+{
+    (void)state;
+    runner_result *res = run(tm_flaky(), NULL, 5, -1);
+    char *csv = written(runner_csv_write_reps, res);
+    const char *s = csv;
+    char f[16][64];
+    record(&s, f, 16);
+    for (size_t r = 0; r < 5; r++) {
+        if (r == TM_FLAKY_REP)
+            continue;
+        record(&s, f, 16);
+        assert_int_equal(strtoull(f[1], NULL, 10), r);
+    }
+    assert_string_equal(s, "");
+    free(csv);
+    runner_result_free(res);
+}
+
+static void names_with_commas_and_quotes_are_quoted(void **state)
+{
+    (void)state;
+    runner_result *res = run(tm_odd(), NULL, 1, -1);
+    char *csv = written(runner_csv_write_reps, res);
+    assert_non_null(strstr(csv, "point,rep,seed,x,\"a,b\",\"say \"\"hi\"\"\"\n"));
+    assert_non_null(strstr(csv, ",0.5,0.5,2.5\n"));
+    free(csv);
+    csv = written(summary95, res);
+    assert_non_null(strstr(csv, ",\"a,b\",1,"));
+    assert_non_null(strstr(csv, ",\"say \"\"hi\"\"\",1,"));
+    free(csv);
+    runner_result_free(res);
+}
+
+/* ---- summary CSV ------------------------------------------------------------------ */
+
+static void summary_csv_has_one_row_per_point_and_metric(void **state)
+{
+    (void)state;
+    runner_result *res = run(tm_sleepy(), "sleeps=1,4,9", 20, -1);
+    char *csv = written(summary95, res);
+    const char *s = csv;
+    char f[20][64];
+    assert_int_equal(record(&s, f, 20), 13);
+    const char *head[] = {"point", "rate", "sleeps", "metric", "n", "mean", "sd", "ci_low",
+                          "ci_high", "half_width", "min", "max", "analytic"};
+    for (int i = 0; i < 13; i++)
+        assert_string_equal(f[i], head[i]);
+    for (size_t p = 0; p < 3; p++)
+        for (size_t m = 0; m < 2; m++) {
+            stats_summary sum;
+            runner_summarize(res, p, m, 0.95, &sum);
+            assert_int_equal(record(&s, f, 20), 13);
+            assert_int_equal(strtoull(f[0], NULL, 10), p);
+            assert_string_equal(f[3], m ? "late" : "end");
+            assert_int_equal(strtoull(f[4], NULL, 10), sum.n);
+            assert_true(strtod(f[5], NULL) == sum.mean);
+            assert_true(strtod(f[9], NULL) == sum.half_width);
+            /* sleepy knows the mean end time (sleeps / rate), not the other metric */
+            if (m == 0)
+                assert_true(strtod(f[12], NULL) == (double)(p * p + 2 * p + 1));
+            else
+                assert_string_equal(f[12], "");
+        }
+    assert_string_equal(s, "");
+    free(csv);
+    runner_result_free(res);
+}
+
+static void summary_of_one_replication_has_empty_spread_cells(void **state)
+{
+    (void)state;
+    runner_result *res = run(tm_odd(), NULL, 1, -1);
+    char *csv = written(summary95, res);
+    /* point,x,metric,n,mean,sd,ci_low,ci_high,half_width,min,max,analytic */
+    assert_non_null(strstr(csv, "\n0,0.5,\"a,b\",1,0.5,,,,,0.5,0.5,\n"));
+    free(csv);
+    runner_result_free(res);
+}
+
+/* ---- files ------------------------------------------------------------------------ */
+
+static void output_appears_only_when_committed(void **state)
+{
+    scratch *s = *state;
+    const char *target = path_in(s, "out.csv");
+    runner_err err;
+    runner_outfile *of = runner_outfile_open(target, &err);
+    assert_non_null(of);
+    fputs("partial", runner_outfile_stream(of));
+    assert_false(exists(target));
+    assert_int_equal(runner_outfile_commit(of, &err), 0);
+    char *text = slurp(target);
+    assert_string_equal(text, "partial");
+    free(text);
+    assert_int_equal(entries(s), 1); /* no temporary left behind */
+}
+
+static void committing_replaces_an_existing_file_whole(void **state)
+{
+    scratch *s = *state;
+    const char *target = path_in(s, "out.csv");
+    FILE *f = fopen(target, "w");
+    fputs("old content that is longer", f);
+    fclose(f);
+    runner_err err;
+    runner_outfile *of = runner_outfile_open(target, &err);
+    fputs("new", runner_outfile_stream(of));
+    char *text = slurp(target);
+    assert_string_equal(text, "old content that is longer");
+    free(text);
+    assert_int_equal(runner_outfile_commit(of, &err), 0);
+    text = slurp(target);
+    assert_string_equal(text, "new");
+    free(text);
+}
+
+static void aborted_output_leaves_nothing(void **state)
+{
+    scratch *s = *state;
+    runner_err err;
+    runner_outfile *of = runner_outfile_open(path_in(s, "out.csv"), &err);
+    fputs("half", runner_outfile_stream(of));
+    runner_outfile_abort(of);
+    assert_int_equal(entries(s), 0);
+}
+
+static void unwritable_paths_fail_when_opened(void **state)
+{
+    scratch *s = *state;
+    runner_err err;
+    assert_null(runner_outfile_open(path_in(s, "missing/out.csv"), &err));
+    assert_non_null(strstr(err.msg, "No such file or directory"));
+    assert_null(runner_outfile_open(s->dir, &err));
+    assert_non_null(strstr(err.msg, "is a directory"));
+    assert_null(runner_outfile_open("", &err));
+}
+
+/* ---- merge ------------------------------------------------------------------------ */
+
+static void write_reps(const runner_result *res, const char *path)
+{
+    runner_err err;
+    runner_outfile *of = runner_outfile_open(path, &err);
+    assert_non_null(of);
+    assert_int_equal(runner_csv_write_reps(runner_outfile_stream(of), res), 0);
+    assert_int_equal(runner_outfile_commit(of, &err), 0);
+}
+
+static void merged_single_rep_shards_equal_the_full_run(void **state)
+{
+    scratch *s = *state;
+    runner_result *full = run(tm_sleepy(), "rate=1,3", 4, -1);
+    write_reps(full, path_in(s, "full.csv"));
+    runner_result_free(full);
+    const char *names[] = {"r2.csv", "r0.csv", "r3.csv", "r1.csv"};
+    const char *inputs[4];
+    static char paths[4][128];
+    for (int i = 0; i < 4; i++) {
+        runner_result *one = run(tm_sleepy(), "rate=1,3", 1, names[i][1] - '0');
+        strcpy(paths[i], path_in(s, names[i]));
+        write_reps(one, paths[i]);
+        inputs[i] = paths[i];
+        runner_result_free(one);
+    }
+    runner_err err;
+    assert_int_equal(runner_merge(inputs, 4, path_in(s, "merged.csv"), &err), 0);
+    char *a = slurp(path_in(s, "full.csv")), *b = slurp(path_in(s, "merged.csv"));
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+static void merge_rejects_a_replication_present_twice(void **state)
+{
+    scratch *s = *state;
+    char a[128], b[128];
+    strcpy(a, path_in(s, "a.csv"));
+    strcpy(b, path_in(s, "b.csv"));
+    write_text(a, "point,rep,seed,m\n0,0,11,1.5\n0,1,12,2.5\n");
+    write_text(b, "point,rep,seed,m\n0,1,12,2.5\n");
+    const char *inputs[] = {a, b};
+    runner_err err;
+    assert_int_equal(runner_merge(inputs, 2, path_in(s, "all.csv"), &err), -1);
+    assert_non_null(strstr(err.msg, "point 0 rep 1 appears twice"));
+    assert_false(exists(path_in(s, "all.csv")));
+}
+
+static void merge_rejects_different_headers(void **state)
+{
+    scratch *s = *state;
+    char a[128], b[128];
+    strcpy(a, path_in(s, "a.csv"));
+    strcpy(b, path_in(s, "b.csv"));
+    write_text(a, "point,rep,seed,m\n0,0,11,1.5\n");
+    write_text(b, "point,rep,seed,other\n0,1,12,2.5\n");
+    const char *inputs[] = {a, b};
+    runner_err err;
+    assert_int_equal(runner_merge(inputs, 2, path_in(s, "all.csv"), &err), -1);
+    assert_non_null(strstr(err.msg, "different headers"));
+    write_text(b, "something,else\n");
+    assert_int_equal(runner_merge(inputs, 2, path_in(s, "all.csv"), &err), -1);
+    assert_non_null(strstr(err.msg, "not a per-replication CSV"));
+}
+
+static void merge_sorts_numerically_and_keeps_quoted_fields(void **state)
+{
+    scratch *s = *state;
+    char a[128], b[128];
+    strcpy(a, path_in(s, "a.csv"));
+    strcpy(b, path_in(s, "b.csv"));
+    write_text(a, "point,rep,seed,m\r\n10,0,1,\"x,\ny\"\r\n2,1,1,3\r\n");
+    write_text(b, "point,rep,seed,m\n2,0,1,4\n\n10,1,1,5\n");
+    const char *inputs[] = {a, b};
+    runner_err err;
+    assert_int_equal(runner_merge(inputs, 2, path_in(s, "all.csv"), &err), 0);
+    char *text = slurp(path_in(s, "all.csv"));
+    assert_string_equal(text, "point,rep,seed,m\n2,0,1,4\n2,1,1,3\n10,0,1,\"x,\ny\"\n"
+                              "10,1,1,5\n");
+    free(text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(reps_csv_has_one_row_per_replication_with_seed_params_metrics),
+        cmocka_unit_test(reps_csv_leaves_out_failed_replications),
+        cmocka_unit_test(names_with_commas_and_quotes_are_quoted),
+        cmocka_unit_test(summary_csv_has_one_row_per_point_and_metric),
+        cmocka_unit_test(summary_of_one_replication_has_empty_spread_cells),
+        cmocka_unit_test_setup_teardown(output_appears_only_when_committed, scratch_setup,
+                                        scratch_teardown),
+        cmocka_unit_test_setup_teardown(committing_replaces_an_existing_file_whole,
+                                        scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(aborted_output_leaves_nothing, scratch_setup,
+                                        scratch_teardown),
+        cmocka_unit_test_setup_teardown(unwritable_paths_fail_when_opened, scratch_setup,
+                                        scratch_teardown),
+        cmocka_unit_test_setup_teardown(merged_single_rep_shards_equal_the_full_run,
+                                        scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(merge_rejects_a_replication_present_twice,
+                                        scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(merge_rejects_different_headers, scratch_setup,
+                                        scratch_teardown),
+        cmocka_unit_test_setup_teardown(merge_sorts_numerically_and_keeps_quoted_fields,
+                                        scratch_setup, scratch_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
