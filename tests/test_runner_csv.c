@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -61,13 +62,12 @@ static int exists(const char *path)
 /* Number of entries in dir (the scratch dir should hold no temporary files). */
 static int entries(const scratch *s)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "ls -A '%s' | wc -l", s->dir);
-    FILE *p = popen(cmd, "r");
-    int n = -1;
-    if (fscanf(p, "%d", &n) != 1)
-        n = -1;
-    pclose(p);
+    DIR *d = opendir(s->dir);
+    int n = 0;
+    assert_non_null(d);
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
     return n;
 }
 

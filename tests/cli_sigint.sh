@@ -1,0 +1,41 @@
+#!/bin/sh
+# Ctrl-C during procsim run: exit 130, the message says how many replications completed,
+# and the output files exist whole (every row complete, rows only of finished
+# replications, no temporary file left). Usage: sh cli_sigint.sh PROCSIM SHARED_DIR.
+procsim=$1
+if ! "$procsim" describe mm1 >/dev/null 2>&1; then
+    echo "skip: the mm1 experiment is not registered yet"
+    exit 77
+fi
+dir=$(mktemp -d) || exit 1
+trap 'rm -rf "$dir"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+# Long enough not to finish in the second we wait (~100k customers per replication).
+"$procsim" run mm1 --param customers=100000 --param warmup=1000 -r 100000 -j 2 -q \
+    -o "$dir/reps.csv" --summary "$dir/sum.csv" >"$dir/out" 2>"$dir/err" &
+pid=$!
+sleep 1
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+[ "$rc" -eq 130 ] || fail "exit status $rc after SIGINT, want 130 (stderr: $(cat "$dir/err"))"
+grep -q "interrupted: [0-9]* of 100000 replications completed" "$dir/err" ||
+    fail "no completion count in: $(cat "$dir/err")"
+done=$(sed -n 's/.*interrupted: \([0-9]*\) of.*/\1/p' "$dir/err")
+for f in "$dir"/*.tmp.*; do
+    [ -e "$f" ] && fail "temporary file left: $f"
+done
+if [ ! -f "$dir/reps.csv" ] || [ ! -f "$dir/sum.csv" ]; then
+    fail "output files missing"
+fi
+# Every line has the header's number of fields and ends with a newline.
+fields=$(head -n 1 "$dir/reps.csv" | awk -F, '{ print NF }')
+awk -F, -v n="$fields" 'NF != n { bad = 1 } END { exit bad }' "$dir/reps.csv" ||
+    fail "a row of reps.csv is incomplete"
+[ "$(tail -c 1 "$dir/reps.csv" | od -An -c | tr -d ' ')" = '\n' ] ||
+    fail "reps.csv does not end with a newline"
+rows=$(($(wc -l <"$dir/reps.csv") - 1))
+[ "$rows" -eq "$done" ] || fail "reps.csv has $rows rows, stderr says $done completed"
+grep -q ",wait,$done," "$dir/sum.csv" || fail "summary n is not $done: $(cat "$dir/sum.csv")"
+echo "ok: SIGINT after $done replications left complete files and exit 130"
