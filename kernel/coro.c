@@ -13,6 +13,7 @@
  * a canary that the scheduler checks every time the process yields.                   */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,34 @@ static size_t page_size(void)
 
 /* ---- stacks ------------------------------------------------------------------------ */
 
+/* Guard pages left to hand out in this OS process. Every guard costs two mappings and
+ * Linux allows vm.max_map_count of them per process (malloc, libraries and threads
+ * need some too), so guards stop at a quarter of the limit and later stacks use the
+ * canary. This counts an OS-wide resource, it holds no simulation state. */
+static atomic_long guards_left;
+static pthread_once_t guards_once = PTHREAD_ONCE_INIT;
+
+static void init_guard_budget(void)
+{
+    long max_maps = 65530;
+    FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
+    if (f) {
+        if (fscanf(f, "%ld", &max_maps) != 1)
+            max_maps = 65530;
+        fclose(f);
+    }
+    atomic_store(&guards_left, max_maps / 4);
+}
+
+static int take_guard(void)
+{
+    pthread_once(&guards_once, init_guard_budget);
+    if (atomic_fetch_sub(&guards_left, 1) > 0)
+        return 1;
+    atomic_fetch_add(&guards_left, 1);
+    return 0;
+}
+
 static int grow_stack_pool(sim_env *env)
 {
     size_t page = page_size();
@@ -68,9 +97,11 @@ static int grow_stack_pool(sim_env *env)
         char *guard = (char *)s->map + i * stride;
         st->base = guard + page;
         st->size = usable;
-        /* Each guard splits the mapping; past vm.max_map_count mprotect fails with
-         * ENOMEM and the stack falls back to the canary check. */
-        st->guarded = mprotect(guard, page, PROT_NONE) == 0;
+        st->guarded = take_guard();
+        if (st->guarded && mprotect(guard, page, PROT_NONE) != 0) {
+            atomic_fetch_add(&guards_left, 1);
+            st->guarded = 0;
+        }
         if (!st->guarded)
             *(uint64_t *)st->base = SIMI_CANARY;
         /* Stack tops all at the same page offset would fight over one L1 cache set
@@ -93,9 +124,17 @@ void simi_coro_free_all(sim_env *env)
     slab *s = env->stack_maps;
     while (s) {
         slab *next = s->next;
+        for (size_t i = 0; i < STACKS_PER_SLAB; i++) {
+            if (s->stacks[i].guarded)
+                atomic_fetch_add(&guards_left, 1);
 #ifdef PROCSIM_VALGRIND
-        for (size_t i = 0; i < STACKS_PER_SLAB; i++)
             VALGRIND_STACK_DEREGISTER(s->stacks[i].valgrind_id);
+#endif
+        }
+#ifdef PROCSIM_ASAN
+        /* Processes that never finished leave poisoned frames on their stacks; the next
+         * mapping at this address must not inherit them. */
+        ASAN_UNPOISON_MEMORY_REGION(s->map, s->map_size);
 #endif
         munmap(s->map, s->map_size);
         free(s);
