@@ -405,6 +405,8 @@ static void test_null_generator_is_bad_input(void **state)
     (void)state;
     const double w[] = {1.0};
     sim_rng_seed(NULL, 1, 2);
+    assert_int_equal(sim_rng_u32(NULL), 0);
+    assert_true(isnan(sim_rng_double(NULL)));
     assert_int_equal(sim_rng_bounded(NULL, 5), 0);
     assert_true(isnan(sim_rng_uniform(NULL, 0.0, 1.0)));
     assert_true(isnan(sim_rng_exponential(NULL, 1.0)));
