@@ -22,7 +22,7 @@ shared=${PROCSIM_SHARED:-$(dirname "$build")/../shared}
 python=/usr/bin/python3
 
 timeouts_args=${BENCH_TIMEOUTS:-"1000 1000"}
-timeouts_big_args=${BENCH_TIMEOUTS_BIG:-"10000 1000"}
+timeouts_big_args=${BENCH_TIMEOUTS_BIG:-"10000 100"}
 pingpong_args=${BENCH_PINGPONG:-200000}
 interrupts_args=${BENCH_INTERRUPTS:-200000}
 mm1_args=${BENCH_MM1:-"100000 1"}
