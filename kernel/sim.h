@@ -171,6 +171,7 @@ typedef struct {
 } sim_time_str;
 sim_time_str sim_fmt_time(double t);
 
+#include "sim_resource.h" /* Resource, Container, Store */
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,297 @@
+/* Resource, PriorityResource and PreemptiveResource (SimPy 3.0.11 resources/resource.py).
+ *
+ * A request is SimPy's Put: it joins the queue and the queue head is examined at once.
+ * A release is SimPy's Get: it leaves the users at once and schedules an internal release
+ * event whose callback examines the queue head when it is processed. The get queue of a
+ * SimPy Resource is always empty after each release (releases always succeed), so
+ * requests need no callback of their own. Every scan examines the head only: SimPy's
+ * Resource._do_put returns None, which ends its _trigger_put loop after one request.  */
+#include "sim.h"
+#include "sim_waitq.h"
+
+#include <stdlib.h>
+
+enum kind { FIFO, PRIORITY, PREEMPTIVE };
+
+struct sim_resource {
+    sim_env *env;
+    long capacity;
+    enum kind kind;
+    simi_wq_queue queue;  /* waiting requests: FIFO list, or heap ordered by key then seq */
+    simi_wq_list users;   /* granted requests, in grant order */
+    simi_wq_list pending; /* release events whose callback has not run yet */
+    simi_wq_pool pool;
+    simi_wq_map map; /* request event -> record, for sim_release */
+    uint64_t seq;
+};
+
+/* SimPy's PriorityRequest.key = (priority, time, not preempt). */
+static int key_cmp(const simi_req *a, const simi_req *b)
+{
+    if (a->priority != b->priority)
+        return a->priority < b->priority ? -1 : 1;
+    if (a->time != b->time)
+        return a->time < b->time ? -1 : 1;
+    if (!a->preempt != !b->preempt)
+        return !a->preempt < !b->preempt ? -1 : 1;
+    return 0;
+}
+
+/* SortedQueue re-sorts a list stably, so equal keys keep insertion order. */
+static int queue_less(const simi_req *a, const simi_req *b)
+{
+    int c = key_cmp(a, b);
+    return c ? c < 0 : a->seq < b->seq;
+}
+
+static sim_resource *resource_new(sim_env *env, long capacity, enum kind kind)
+{
+    if (!env)
+        return NULL;
+    if (capacity < 1) {
+        sim_env_set_error(env, "resource capacity must be > 0 (got %ld)", capacity);
+        return NULL;
+    }
+    sim_resource *r = calloc(1, sizeof *r);
+    if (!r) {
+        sim_env_set_error(env, "out of memory creating a resource");
+        return NULL;
+    }
+    r->env = env;
+    r->capacity = capacity;
+    r->kind = kind;
+    simi_wq_queue_init(&r->queue, kind == FIFO ? NULL : queue_less);
+    simi_wq_pool_init(&r->pool);
+    simi_wq_map_init(&r->map);
+    return r;
+}
+
+sim_resource *sim_resource_new(sim_env *env, long capacity)
+{
+    return resource_new(env, capacity, FIFO);
+}
+
+sim_resource *sim_priority_resource_new(sim_env *env, long capacity)
+{
+    return resource_new(env, capacity, PRIORITY);
+}
+
+sim_resource *sim_preemptive_resource_new(sim_env *env, long capacity)
+{
+    return resource_new(env, capacity, PREEMPTIVE);
+}
+
+/* Drop every reference a request record holds. */
+static void drop_refs(simi_req *q, void *unused)
+{
+    (void)unused;
+    if (q->proc)
+        sim_unref(sim_proc_event(q->proc));
+    if (q->cause.by)
+        sim_unref(sim_proc_event(q->cause.by));
+    if (q->cause.by_request)
+        sim_unref(q->cause.by_request);
+    sim_unref(q->ev);
+}
+
+static void req_free(sim_resource *r, simi_req *q)
+{
+    simi_wq_map_del(&r->map, q);
+    drop_refs(q, NULL);
+    simi_wq_pool_put(&r->pool, q);
+}
+
+void sim_resource_free(sim_resource *r)
+{
+    if (!r)
+        return;
+    simi_wq_map_each(&r->map, drop_refs, NULL);
+    /* release events still in the kernel's queue must not call back into freed memory */
+    for (simi_req *q = r->pending.head; q; q = q->next) {
+        simi_req_unhook(q);
+        sim_unref(q->ev);
+    }
+    simi_wq_queue_fini(&r->queue);
+    simi_wq_map_fini(&r->map);
+    simi_wq_pool_fini(&r->pool);
+    free(r);
+}
+
+static void grant(sim_resource *r, simi_req *q)
+{
+    simi_wq_queue_remove(&r->queue, q);
+    simi_wq_list_push(&r->users, q);
+    q->where = SIMI_WQ_HOLDING;
+    q->usage_since = sim_now(r->env);
+    sim_succeed(q->ev, NULL);
+}
+
+/* PreemptiveResource._do_put: evict the user with the largest key (the last granted
+ * among equal keys: SimPy takes sorted(users)[-1] with a stable sort) if it is larger
+ * than the new request's key. The interrupt (URGENT) is scheduled before the grant. */
+static void preempt(sim_resource *r, simi_req *q)
+{
+    simi_req *victim = NULL;
+    for (simi_req *u = r->users.head; u; u = u->next)
+        if (!victim || key_cmp(u, victim) >= 0)
+            victim = u;
+    if (!victim || key_cmp(victim, q) <= 0)
+        return;
+    simi_wq_list_remove(&r->users, victim);
+    victim->where = SIMI_WQ_PREEMPTED;
+    victim->cause.by = q->proc;
+    victim->cause.by_request = sim_ref(q->ev);
+    victim->cause.usage_since = victim->usage_since;
+    victim->cause.resource = r;
+    if (q->proc)
+        sim_ref(sim_proc_event(q->proc));
+    /* a finished holder or one preempting itself cannot be interrupted: it just loses
+     * the slot (SimPy would raise here) */
+    if (victim->proc && victim->proc != q->proc && sim_proc_is_alive(victim->proc))
+        sim_interrupt(victim->proc, &victim->cause);
+}
+
+/* BaseResource._trigger_put with Resource._do_put: examine the head only. A head that
+ * someone else triggered is dropped (SimPy would raise) and the next one examined. */
+static void trigger_put(sim_resource *r)
+{
+    simi_req *q;
+    while ((q = simi_wq_queue_first(&r->queue)) && sim_is_triggered(q->ev)) {
+        simi_wq_queue_remove(&r->queue, q);
+        q->where = SIMI_WQ_NOWHERE;
+    }
+    if (!q)
+        return;
+    if (r->kind == PREEMPTIVE && q->preempt && r->users.n >= (size_t)r->capacity)
+        preempt(r, q);
+    if (r->users.n < (size_t)r->capacity)
+        grant(r, q);
+}
+
+sim_event *sim_request_prio(sim_resource *r, int priority, int preempt_flag)
+{
+    if (!r)
+        return NULL;
+    if (r->kind == FIFO) {
+        sim_env_set_error(r->env, "sim_request_prio needs a priority or preemptive resource");
+        return NULL;
+    }
+    simi_req *q = simi_wq_pool_get(&r->pool);
+    if (!q || !simi_wq_map_reserve(&r->map) || !simi_wq_queue_reserve(&r->queue)) {
+        if (q)
+            simi_wq_pool_put(&r->pool, q);
+        sim_env_set_error(r->env, "out of memory in sim_request");
+        return NULL;
+    }
+    q->ev = sim_event_new(r->env);
+    if (!q->ev) {
+        simi_wq_pool_put(&r->pool, q);
+        return NULL;
+    }
+    sim_ref(q->ev); /* ours; the caller gets the one from sim_event_new */
+    q->owner = r;
+    q->is_put = 1;
+    q->priority = priority;
+    q->preempt = preempt_flag != 0;
+    q->time = sim_now(r->env);
+    q->seq = r->seq++;
+    if (r->kind == PREEMPTIVE) {
+        q->proc = sim_active_process(r->env);
+        if (q->proc)
+            sim_ref(sim_proc_event(q->proc));
+    }
+    simi_wq_map_put(&r->map, q);
+    simi_wq_queue_push(&r->queue, q);
+    q->where = SIMI_WQ_QUEUED;
+    trigger_put(r);
+    return q->ev;
+}
+
+sim_event *sim_request(sim_resource *r)
+{
+    if (!r)
+        return NULL;
+    if (r->kind != FIFO)
+        return sim_request_prio(r, 0, 1);
+    /* the FIFO path: O(1), no heap, no process reference */
+    simi_req *q = simi_wq_pool_get(&r->pool);
+    if (!q || !simi_wq_map_reserve(&r->map)) {
+        if (q)
+            simi_wq_pool_put(&r->pool, q);
+        sim_env_set_error(r->env, "out of memory in sim_request");
+        return NULL;
+    }
+    q->ev = sim_event_new(r->env);
+    if (!q->ev) {
+        simi_wq_pool_put(&r->pool, q);
+        return NULL;
+    }
+    sim_ref(q->ev);
+    q->owner = r;
+    q->is_put = 1;
+    q->time = sim_now(r->env);
+    q->seq = r->seq++;
+    simi_wq_map_put(&r->map, q);
+    simi_wq_queue_push(&r->queue, q);
+    q->where = SIMI_WQ_QUEUED;
+    trigger_put(r);
+    return q->ev;
+}
+
+/* The release event was processed: SimPy's Get callback _trigger_put. */
+static void released(simi_req *rel)
+{
+    sim_resource *r = rel->owner;
+    simi_wq_list_remove(&r->pending, rel);
+    trigger_put(r);
+    sim_unref(rel->ev);
+    simi_wq_pool_put(&r->pool, rel);
+}
+
+sim_status sim_release(sim_resource *r, sim_event *req)
+{
+    if (!r || !req)
+        return SIM_EINVAL;
+    simi_req *q = simi_wq_map_get(&r->map, req);
+    if (!q) {
+        sim_env_set_error(r->env, "sim_release: not a live request of this resource");
+        return SIM_EINVAL;
+    }
+    simi_req *rel = simi_wq_pool_get(&r->pool);
+    sim_event *ev = rel ? sim_event_new(r->env) : NULL;
+    if (!ev) {
+        if (rel)
+            simi_wq_pool_put(&r->pool, rel);
+        sim_env_set_error(r->env, "out of memory in sim_release");
+        return SIM_ENOMEM;
+    }
+    /* Request.__exit__: cancel() if still waiting, then release() */
+    if (q->where == SIMI_WQ_QUEUED)
+        simi_wq_queue_remove(&r->queue, q);
+    else if (q->where == SIMI_WQ_HOLDING)
+        simi_wq_list_remove(&r->users, q);
+    req_free(r, q);
+    /* Release.__init__: the callback goes first, then the event succeeds at once */
+    rel->ev = ev;
+    rel->owner = r;
+    rel->where = SIMI_WQ_FIRED;
+    simi_wq_list_push(&r->pending, rel);
+    simi_req_hook(rel, released);
+    sim_succeed(ev, NULL);
+    return SIM_OK;
+}
+
+long sim_resource_count(const sim_resource *r)
+{
+    return r ? (long)r->users.n : 0;
+}
+
+long sim_resource_capacity(const sim_resource *r)
+{
+    return r ? r->capacity : 0;
+}
+
+size_t sim_resource_queue_length(const sim_resource *r)
+{
+    return r ? simi_wq_queue_len(&r->queue) : 0;
+}

@@ -1,0 +1,130 @@
+/* Shared resources: Resource (FIFO, priority, preemptive), Container and Store (FIFO,
+ * filter, priority), with SimPy 3.0.11's semantics to the event.
+ *
+ * Every put/get/request is an event. It is triggered at once when it can be satisfied
+ * at creation; otherwise it waits in its queue. As in SimPy, the queues are re-scanned
+ * by event callbacks: when a put is *processed* the get queue is scanned, when a get is
+ * processed the put queue is scanned. A release is such a get: it frees the slot at once,
+ * but the next request is granted when the (internal) release event is processed. Scans
+ * stop where SimPy's stop: Resource and Store examine only the head of a queue per scan,
+ * Container keeps going while requests succeed, FilterStore tries every getter.
+ *
+ * The FIFO Resource is O(1) per request and release; priority queues are binary heaps
+ * keyed by (priority, request time, preempt first, insertion order). Request bookkeeping
+ * comes from per-object pools and the events from the kernel's pool, so a model in steady
+ * state allocates nothing.
+ *
+ * Handles: every function returning a sim_event* gives the caller one reference (release
+ * it with sim_unref as usual); the object keeps its own while it needs the event. Free a
+ * resource/container/store before its environment. Errors return NULL or a sim_status
+ * and leave a message in sim_env_error_message(env).
+ *
+ * Cancelling (SimPy's `with` exit): a process that stops waiting on a request (interrupted,
+ * reneged through sim_any_of) must call sim_release (resources) or sim_store_cancel /
+ * sim_container_cancel, so no ghost request stays queued.                            */
+#ifndef PROCSIM_SIM_RESOURCE_H
+#define PROCSIM_SIM_RESOURCE_H
+
+#include <limits.h>
+#include <stddef.h>
+
+#include "sim.h" /* sim.h includes this file at its end; either order works */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Resource, PriorityResource, PreemptiveResource --------------------------------- */
+typedef struct sim_resource sim_resource;
+
+/* capacity >= 1, else NULL and a message in the environment. */
+sim_resource *sim_resource_new(sim_env *env, long capacity);
+sim_resource *sim_priority_resource_new(sim_env *env, long capacity);
+sim_resource *sim_preemptive_resource_new(sim_env *env, long capacity);
+void sim_resource_free(sim_resource *r); /* NULL is fine; before sim_env_free */
+
+/* A request: triggered (value NULL) when the slot is granted. On a priority or preemptive
+ * resource this is priority 0 with preemption. The requesting process is
+ * sim_active_process(env) at this call: the one a preemption interrupts. */
+sim_event *sim_request(sim_resource *r);
+/* Lower priority numbers are served first; among equals, earlier requests, then requests
+ * that may preempt, then insertion order. On a PreemptiveResource a request with
+ * preempt != 0 takes the slot of the holder with the largest key (priority, request time,
+ * !preempt; the most recently granted among equals) if that key is larger than its own.
+ * Only for priority and preemptive resources (SIM_EINVAL on a FIFO Resource). */
+sim_event *sim_request_prio(sim_resource *r, int priority, int preempt);
+/* SimPy's `with` exit: a granted request frees its slot (the next request is granted when
+ * the internal release event is processed, at the current time); a waiting request leaves
+ * the queue; a preempted one only schedules the release event. Does not unref `req`.
+ * SIM_EINVAL if req is not a live request of r (made elsewhere, or released already). */
+sim_status sim_release(sim_resource *r, sim_event *req);
+
+long sim_resource_count(const sim_resource *r); /* slots in use */
+long sim_resource_capacity(const sim_resource *r);
+size_t sim_resource_queue_length(const sim_resource *r); /* requests waiting */
+
+/* The interrupt cause a preempted holder receives (SimPy's Preempted). It lives in the
+ * preempted request's bookkeeping: valid, and `by` / `by_request` with it, until the holder
+ * calls sim_release on its request (or the resource is freed). `by` is NULL when the
+ * preempting request was made outside any process. A holder whose process has finished,
+ * or that preempts itself, loses the slot without an interrupt. */
+typedef struct {
+    sim_proc *by;           /* the preempting process */
+    sim_event *by_request;  /* the preempting request */
+    double usage_since;     /* when the preempted request had been granted */
+    sim_resource *resource; /* the resource that was lost */
+} sim_preempted;
+
+/* ---- Container: a continuous level in [0, capacity] ----------------------------------- */
+typedef struct sim_container sim_container;
+
+/* capacity > 0 (may be INFINITY), 0 <= init <= capacity, else NULL and a message. */
+sim_container *sim_container_new(sim_env *env, double capacity, double init);
+void sim_container_free(sim_container *c);
+/* 0 < amount <= capacity, else NULL and a message (a larger amount could never fit).
+ * Triggered (value NULL) once the amount was added / taken; waiting requests are served
+ * in order, and a scan goes on while requests succeed. */
+sim_event *sim_container_put(sim_container *c, double amount);
+sim_event *sim_container_get(sim_container *c, double amount);
+/* Withdraw a waiting put/get (no-op once triggered). SIM_EINVAL if it is not c's. */
+sim_status sim_container_cancel(sim_container *c, sim_event *ev);
+double sim_container_level(const sim_container *c);
+double sim_container_capacity(const sim_container *c);
+size_t sim_container_put_queue_length(const sim_container *c);
+size_t sim_container_get_queue_length(const sim_container *c);
+
+/* ---- Store, FilterStore, PriorityStore: discrete items (void *) ---------------------- */
+typedef struct sim_store sim_store;
+#define SIM_UNLIMITED LONG_MAX /* a store capacity without limit */
+
+/* capacity >= 1 (SIM_UNLIMITED for none), else NULL and a message. Store and FilterStore
+ * hand out items first in, first out; PriorityStore the lowest priority first, equal
+ * priorities first in, first out. */
+sim_store *sim_store_new(sim_env *env, long capacity);
+sim_store *sim_filter_store_new(sim_env *env, long capacity);
+sim_store *sim_priority_store_new(sim_env *env, long capacity);
+void sim_store_free(sim_store *s); /* items are the caller's: not freed */
+
+/* Put: triggered (value NULL) once the item is in the store; on a PriorityStore this is
+ * priority 0. sim_priority_store_put: PriorityStore only (SIM_EINVAL otherwise). */
+sim_event *sim_store_put(sim_store *s, void *item);
+sim_event *sim_priority_store_put(sim_store *s, void *item, double priority);
+/* Get: triggered with the item as value. */
+sim_event *sim_store_get(sim_store *s);
+/* FilterStore only: the first item (in store order) with pred(item, ctx) != 0. A waiting
+ * filtered get is retried whenever an item arrives; later getters may overtake it. */
+typedef int (*sim_store_filter)(void *item, void *ctx);
+sim_event *sim_filter_store_get(sim_store *s, sim_store_filter pred, void *ctx);
+/* Withdraw a waiting put/get (no-op once triggered). SIM_EINVAL if it is not s's. */
+sim_status sim_store_cancel(sim_store *s, sim_event *ev);
+
+size_t sim_store_size(const sim_store *s);          /* items held */
+void *sim_store_item(const sim_store *s, size_t i); /* i-th item in get order; NULL if none */
+long sim_store_capacity(const sim_store *s);
+size_t sim_store_put_queue_length(const sim_store *s);
+size_t sim_store_get_queue_length(const sim_store *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
