@@ -1,0 +1,225 @@
+/* Container (SimPy 3.0.11 resources/container.py): a level of continuous matter.
+ *
+ * A put joins the put queue, registers its callback (scan the get queue when the put is
+ * processed) and the put queue is scanned at once; gets mirror this. A scan walks its
+ * queue in order and goes on while requests succeed: _do_put/_do_get return True on
+ * success and None otherwise, so the first request that does not fit ends the scan. */
+#include "sim.h"
+#include "sim_waitq.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+struct sim_container {
+    sim_env *env;
+    double capacity, level;
+    simi_wq_list putq, getq; /* waiting requests, in arrival order */
+    simi_wq_list fired;      /* triggered requests whose callback has not run yet */
+    simi_wq_pool pool;
+    simi_wq_map map; /* event -> record, for cancel */
+};
+
+sim_container *sim_container_new(sim_env *env, double capacity, double init)
+{
+    if (!env)
+        return NULL;
+    if (!(capacity > 0)) {
+        sim_env_set_error(env, "container capacity must be > 0 (got %g)", capacity);
+        return NULL;
+    }
+    if (!(init >= 0)) {
+        sim_env_set_error(env, "container init must be >= 0 (got %g)", init);
+        return NULL;
+    }
+    if (init > capacity) {
+        sim_env_set_error(env, "container init (%g) must be <= capacity (%g)", init, capacity);
+        return NULL;
+    }
+    sim_container *c = calloc(1, sizeof *c);
+    if (!c) {
+        sim_env_set_error(env, "out of memory creating a container");
+        return NULL;
+    }
+    c->env = env;
+    c->capacity = capacity;
+    c->level = init;
+    simi_wq_pool_init(&c->pool);
+    simi_wq_map_init(&c->map);
+    return c;
+}
+
+static void forget(simi_req *q, void *unused)
+{
+    (void)unused;
+    simi_req_unhook(q);
+    sim_unref(q->ev);
+}
+
+void sim_container_free(sim_container *c)
+{
+    if (!c)
+        return;
+    simi_wq_map_each(&c->map, forget, NULL);
+    simi_wq_map_fini(&c->map);
+    simi_wq_pool_fini(&c->pool);
+    free(c);
+}
+
+/* Record a successful request: it leaves its queue and waits for its callback. */
+static void fire(sim_container *c, simi_wq_list *queue, simi_req *q)
+{
+    simi_wq_list_remove(queue, q);
+    simi_wq_list_push(&c->fired, q);
+    q->where = SIMI_WQ_FIRED;
+    sim_succeed(q->ev, NULL);
+}
+
+/* A queued request someone else triggered is dropped (SimPy would raise). */
+static void drop(sim_container *c, simi_wq_list *queue, simi_req *q)
+{
+    simi_wq_list_remove(queue, q);
+    simi_wq_list_push(&c->fired, q);
+    q->where = SIMI_WQ_FIRED;
+}
+
+static void trigger_put(sim_container *c)
+{
+    simi_req *q = c->putq.head;
+    while (q) {
+        simi_req *next = q->next;
+        if (sim_is_triggered(q->ev)) {
+            drop(c, &c->putq, q);
+        } else if (c->capacity - c->level >= q->amount) {
+            c->level += q->amount;
+            fire(c, &c->putq, q);
+        } else {
+            break;
+        }
+        q = next;
+    }
+}
+
+static void trigger_get(sim_container *c)
+{
+    simi_req *q = c->getq.head;
+    while (q) {
+        simi_req *next = q->next;
+        if (sim_is_triggered(q->ev)) {
+            drop(c, &c->getq, q);
+        } else if (c->level >= q->amount) {
+            c->level -= q->amount;
+            fire(c, &c->getq, q);
+        } else {
+            break;
+        }
+        q = next;
+    }
+}
+
+/* A put was processed: scan the gets; a get was processed: scan the puts. */
+static void processed(simi_req *q)
+{
+    sim_container *c = q->owner;
+    if (q->where == SIMI_WQ_QUEUED) /* triggered by someone else and not scanned since */
+        simi_wq_list_remove(q->is_put ? &c->putq : &c->getq, q);
+    else
+        simi_wq_list_remove(&c->fired, q);
+    if (q->is_put)
+        trigger_get(c);
+    else
+        trigger_put(c);
+    simi_wq_map_del(&c->map, q);
+    sim_unref(q->ev);
+    simi_wq_pool_put(&c->pool, q);
+}
+
+static sim_event *request(sim_container *c, double amount, int is_put)
+{
+    if (!c)
+        return NULL;
+    if (!(amount > 0)) {
+        sim_env_set_error(c->env, "container %s amount must be > 0 (got %g)",
+                          is_put ? "put" : "get", amount);
+        return NULL;
+    }
+    if (amount > c->capacity) {
+        sim_env_set_error(c->env, "container %s amount %g exceeds the capacity %g",
+                          is_put ? "put" : "get", amount, c->capacity);
+        return NULL;
+    }
+    simi_req *q = simi_wq_pool_get(&c->pool);
+    if (!q || !simi_wq_map_reserve(&c->map)) {
+        if (q)
+            simi_wq_pool_put(&c->pool, q);
+        sim_env_set_error(c->env, "out of memory in a container request");
+        return NULL;
+    }
+    q->ev = sim_event_new(c->env);
+    if (!q->ev) {
+        simi_wq_pool_put(&c->pool, q);
+        return NULL;
+    }
+    sim_ref(q->ev);
+    q->owner = c;
+    q->is_put = (unsigned char)is_put;
+    q->amount = amount;
+    simi_wq_map_put(&c->map, q);
+    simi_wq_list_push(is_put ? &c->putq : &c->getq, q);
+    q->where = SIMI_WQ_QUEUED;
+    simi_req_hook(q, processed);
+    if (is_put)
+        trigger_put(c);
+    else
+        trigger_get(c);
+    return q->ev;
+}
+
+sim_event *sim_container_put(sim_container *c, double amount)
+{
+    return request(c, amount, 1);
+}
+
+sim_event *sim_container_get(sim_container *c, double amount)
+{
+    return request(c, amount, 0);
+}
+
+sim_status sim_container_cancel(sim_container *c, sim_event *ev)
+{
+    if (!c || !ev)
+        return SIM_EINVAL;
+    simi_req *q = simi_wq_map_get(&c->map, ev);
+    if (!q) {
+        if (sim_is_triggered(ev)) /* ours and done, or not a waiting request at all */
+            return SIM_OK;
+        sim_env_set_error(c->env, "sim_container_cancel: not a request of this container");
+        return SIM_EINVAL;
+    }
+    if (q->where != SIMI_WQ_QUEUED || sim_is_triggered(ev))
+        return SIM_OK; /* Put/Get.cancel: only untriggered requests leave the queue */
+    simi_wq_list_remove(q->is_put ? &c->putq : &c->getq, q);
+    simi_wq_map_del(&c->map, q);
+    forget(q, NULL);
+    simi_wq_pool_put(&c->pool, q);
+    return SIM_OK;
+}
+
+double sim_container_level(const sim_container *c)
+{
+    return c ? c->level : NAN;
+}
+
+double sim_container_capacity(const sim_container *c)
+{
+    return c ? c->capacity : NAN;
+}
+
+size_t sim_container_put_queue_length(const sim_container *c)
+{
+    return c ? c->putq.n : 0;
+}
+
+size_t sim_container_get_queue_length(const sim_container *c)
+{
+    return c ? c->getq.n : 0;
+}
