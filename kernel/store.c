@@ -1,0 +1,387 @@
+/* Store, FilterStore and PriorityStore (SimPy 3.0.11 resources/store.py).
+ *
+ * Puts and gets queue and call back like the Container's (see container.c), but the scan
+ * rules differ: Store._do_put/_do_get return None, so a scan examines the head of its
+ * queue only; FilterStore._do_get returns True, so a get scan tries every waiting getter,
+ * each taking the first item (in store order) its filter accepts.
+ *
+ * Items: a ring buffer for Store and FilterStore (pop front O(1), removing item i shifts
+ * the items after it), a binary heap keyed by (priority, put order) for PriorityStore.
+ * SimPy's heapq is not stable; equal priorities here come out first in, first out.     */
+#include "sim.h"
+#include "sim_waitq.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum kind { PLAIN, FILTER, PRIORITY };
+
+typedef struct {
+    void *item;
+    double priority;
+    uint64_t seq;
+} slot;
+
+struct sim_store {
+    sim_env *env;
+    enum kind kind;
+    long capacity;
+    slot *it; /* ring (PLAIN, FILTER: it[(head + i) & (cap - 1)]) or heap (PRIORITY) */
+    size_t head, n, cap;
+    uint64_t seq; /* put order of items */
+    simi_wq_list putq, getq, fired;
+    simi_wq_pool pool;
+    simi_wq_map map;
+};
+
+static sim_store *store_new(sim_env *env, long capacity, enum kind kind)
+{
+    if (!env)
+        return NULL;
+    if (capacity < 1) {
+        sim_env_set_error(env, "store capacity must be > 0 (got %ld)", capacity);
+        return NULL;
+    }
+    sim_store *s = calloc(1, sizeof *s);
+    if (!s) {
+        sim_env_set_error(env, "out of memory creating a store");
+        return NULL;
+    }
+    s->env = env;
+    s->kind = kind;
+    s->capacity = capacity;
+    simi_wq_pool_init(&s->pool);
+    simi_wq_map_init(&s->map);
+    return s;
+}
+
+sim_store *sim_store_new(sim_env *env, long capacity)
+{
+    return store_new(env, capacity, PLAIN);
+}
+
+sim_store *sim_filter_store_new(sim_env *env, long capacity)
+{
+    return store_new(env, capacity, FILTER);
+}
+
+sim_store *sim_priority_store_new(sim_env *env, long capacity)
+{
+    return store_new(env, capacity, PRIORITY);
+}
+
+static void forget(simi_req *q, void *unused)
+{
+    (void)unused;
+    simi_req_unhook(q);
+    sim_unref(q->ev);
+}
+
+void sim_store_free(sim_store *s)
+{
+    if (!s)
+        return;
+    simi_wq_map_each(&s->map, forget, NULL);
+    simi_wq_map_fini(&s->map);
+    simi_wq_pool_fini(&s->pool);
+    free(s->it);
+    free(s);
+}
+
+/* ---- items ------------------------------------------------------------------------ */
+
+/* Room for one more item; the ring is unrolled into the new array. */
+static int items_reserve(sim_store *s)
+{
+    if (s->n < s->cap)
+        return 1;
+    size_t ncap = s->cap ? 2 * s->cap : 16;
+    slot *a = malloc(ncap * sizeof *a);
+    if (!a)
+        return 0;
+    for (size_t i = 0; i < s->n; i++)
+        a[i] = s->it[(s->head + i) & (s->cap - 1)];
+    free(s->it);
+    s->it = a;
+    s->cap = ncap;
+    s->head = 0;
+    return 1;
+}
+
+static slot *ring_at(const sim_store *s, size_t i)
+{
+    return &s->it[(s->head + i) & (s->cap - 1)];
+}
+
+static int slot_less(const slot *a, const slot *b)
+{
+    return a->priority != b->priority ? a->priority < b->priority : a->seq < b->seq;
+}
+
+static void heap_push(sim_store *s, slot x)
+{
+    size_t i = s->n++;
+    while (i > 0 && slot_less(&x, &s->it[(i - 1) / 2])) {
+        s->it[i] = s->it[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    s->it[i] = x;
+}
+
+static void *heap_pop(sim_store *s)
+{
+    void *top = s->it[0].item;
+    slot x = s->it[--s->n];
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= s->n)
+            break;
+        if (c + 1 < s->n && slot_less(&s->it[c + 1], &s->it[c]))
+            c++;
+        if (!slot_less(&s->it[c], &x))
+            break;
+        s->it[i] = s->it[c];
+        i = c;
+    }
+    if (s->n)
+        s->it[i] = x;
+    return top;
+}
+
+/* Remove ring item i, shifting the shorter side. */
+static void *ring_take(sim_store *s, size_t i)
+{
+    void *item = ring_at(s, i)->item;
+    if (i < s->n / 2) {
+        for (size_t k = i; k > 0; k--)
+            *ring_at(s, k) = *ring_at(s, k - 1);
+        s->head = (s->head + 1) & (s->cap - 1);
+    } else {
+        for (size_t k = i; k + 1 < s->n; k++)
+            *ring_at(s, k) = *ring_at(s, k + 1);
+    }
+    s->n--;
+    return item;
+}
+
+/* ---- scans ------------------------------------------------------------------------ */
+
+static void fire(sim_store *s, simi_wq_list *queue, simi_req *q, void *value)
+{
+    simi_wq_list_remove(queue, q);
+    simi_wq_list_push(&s->fired, q);
+    q->where = SIMI_WQ_FIRED;
+    sim_succeed(q->ev, value);
+}
+
+/* Queued requests someone else triggered leave the queue (SimPy would raise). */
+static simi_req *live_head(sim_store *s, simi_wq_list *queue)
+{
+    simi_req *q;
+    while ((q = queue->head) && sim_is_triggered(q->ev)) {
+        simi_wq_list_remove(queue, q);
+        simi_wq_list_push(&s->fired, q);
+        q->where = SIMI_WQ_FIRED;
+    }
+    return q;
+}
+
+/* Store._do_put on the head put only. */
+static void trigger_put(sim_store *s)
+{
+    simi_req *q = live_head(s, &s->putq);
+    if (!q || s->n >= (size_t)s->capacity)
+        return;
+    if (!items_reserve(s)) { /* the put stays queued; a later scan may manage */
+        sim_env_set_error(s->env, "out of memory storing an item");
+        return;
+    }
+    slot x = {q->item, q->item_priority, s->seq++};
+    if (s->kind == PRIORITY)
+        heap_push(s, x);
+    else
+        *ring_at(s, s->n++) = x;
+    fire(s, &s->putq, q, NULL);
+}
+
+static void trigger_get(sim_store *s)
+{
+    if (s->kind != FILTER) {
+        simi_req *q = live_head(s, &s->getq);
+        if (!q || s->n == 0)
+            return;
+        void *item = s->kind == PRIORITY ? heap_pop(s) : ring_take(s, 0);
+        fire(s, &s->getq, q, item);
+        return;
+    }
+    /* FilterStore: every getter in order, each the first item its filter accepts */
+    simi_req *q = s->getq.head;
+    while (q) {
+        simi_req *next = q->next;
+        if (sim_is_triggered(q->ev)) {
+            simi_wq_list_remove(&s->getq, q);
+            simi_wq_list_push(&s->fired, q);
+            q->where = SIMI_WQ_FIRED;
+        } else {
+            for (size_t i = 0; i < s->n; i++) {
+                void *item = ring_at(s, i)->item;
+                if (!q->pred || q->pred(item, q->ctx)) {
+                    fire(s, &s->getq, q, ring_take(s, i));
+                    break;
+                }
+            }
+        }
+        q = next;
+    }
+}
+
+static void processed(simi_req *q)
+{
+    sim_store *s = q->owner;
+    if (q->where == SIMI_WQ_QUEUED)
+        simi_wq_list_remove(q->is_put ? &s->putq : &s->getq, q);
+    else
+        simi_wq_list_remove(&s->fired, q);
+    if (q->is_put)
+        trigger_get(s);
+    else
+        trigger_put(s);
+    simi_wq_map_del(&s->map, q);
+    sim_unref(q->ev);
+    simi_wq_pool_put(&s->pool, q);
+}
+
+static simi_req *request(sim_store *s, int is_put)
+{
+    simi_req *q = simi_wq_pool_get(&s->pool);
+    if (!q || !simi_wq_map_reserve(&s->map)) {
+        if (q)
+            simi_wq_pool_put(&s->pool, q);
+        sim_env_set_error(s->env, "out of memory in a store request");
+        return NULL;
+    }
+    q->ev = sim_event_new(s->env);
+    if (!q->ev) {
+        simi_wq_pool_put(&s->pool, q);
+        return NULL;
+    }
+    sim_ref(q->ev);
+    q->owner = s;
+    q->is_put = (unsigned char)is_put;
+    return q;
+}
+
+static sim_event *enqueue(sim_store *s, simi_req *q)
+{
+    simi_wq_map_put(&s->map, q);
+    simi_wq_list_push(q->is_put ? &s->putq : &s->getq, q);
+    q->where = SIMI_WQ_QUEUED;
+    simi_req_hook(q, processed);
+    if (q->is_put)
+        trigger_put(s);
+    else
+        trigger_get(s);
+    return q->ev;
+}
+
+static sim_event *put(sim_store *s, void *item, double priority)
+{
+    simi_req *q = request(s, 1);
+    if (!q)
+        return NULL;
+    q->item = item;
+    q->item_priority = priority;
+    return enqueue(s, q);
+}
+
+sim_event *sim_store_put(sim_store *s, void *item)
+{
+    return s ? put(s, item, 0.0) : NULL;
+}
+
+sim_event *sim_priority_store_put(sim_store *s, void *item, double priority)
+{
+    if (!s)
+        return NULL;
+    if (s->kind != PRIORITY) {
+        sim_env_set_error(s->env, "sim_priority_store_put needs a priority store");
+        return NULL;
+    }
+    if (priority != priority) {
+        sim_env_set_error(s->env, "sim_priority_store_put: priority is NaN");
+        return NULL;
+    }
+    return put(s, item, priority);
+}
+
+sim_event *sim_store_get(sim_store *s)
+{
+    if (!s)
+        return NULL;
+    simi_req *q = request(s, 0);
+    return q ? enqueue(s, q) : NULL;
+}
+
+sim_event *sim_filter_store_get(sim_store *s, sim_store_filter pred, void *ctx)
+{
+    if (!s)
+        return NULL;
+    if (s->kind != FILTER) {
+        sim_env_set_error(s->env, "sim_filter_store_get needs a filter store");
+        return NULL;
+    }
+    simi_req *q = request(s, 0);
+    if (!q)
+        return NULL;
+    q->pred = pred;
+    q->ctx = ctx;
+    return enqueue(s, q);
+}
+
+sim_status sim_store_cancel(sim_store *s, sim_event *ev)
+{
+    if (!s || !ev)
+        return SIM_EINVAL;
+    simi_req *q = simi_wq_map_get(&s->map, ev);
+    if (!q) {
+        if (sim_is_triggered(ev)) /* ours and done, or not a waiting request at all */
+            return SIM_OK;
+        sim_env_set_error(s->env, "sim_store_cancel: not a request of this store");
+        return SIM_EINVAL;
+    }
+    if (q->where != SIMI_WQ_QUEUED || sim_is_triggered(ev))
+        return SIM_OK; /* Put/Get.cancel: only untriggered requests leave the queue */
+    simi_wq_list_remove(q->is_put ? &s->putq : &s->getq, q);
+    simi_wq_map_del(&s->map, q);
+    forget(q, NULL);
+    simi_wq_pool_put(&s->pool, q);
+    return SIM_OK;
+}
+
+size_t sim_store_size(const sim_store *s)
+{
+    return s ? s->n : 0;
+}
+
+void *sim_store_item(const sim_store *s, size_t i)
+{
+    if (!s || i >= s->n)
+        return NULL;
+    return s->kind == PRIORITY ? s->it[i].item : ring_at(s, i)->item;
+}
+
+long sim_store_capacity(const sim_store *s)
+{
+    return s ? s->capacity : 0;
+}
+
+size_t sim_store_put_queue_length(const sim_store *s)
+{
+    return s ? s->putq.n : 0;
+}
+
+size_t sim_store_get_queue_length(const sim_store *s)
+{
+    return s ? s->getq.n : 0;
+}
