@@ -10,6 +10,7 @@ X(exp_guide_first_to_complete)
 X(exp_guide_basic_interrupt)
 X(exp_guide_resumable_interrupt)
 X(exp_guide_interrupt_cause)
+X(exp_guide_preemptive_resource)
 X(exp_guide_producer_consumer)
 X(exp_guide_handshake)
 /* queueing models with analytic answers (experiments/queueing) */
