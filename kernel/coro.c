@@ -190,7 +190,7 @@ void simi_report_overflow(sim_env *env, sim_proc *p)
     snprintf(env->message, sizeof env->message,
              "stack overflow in process '%s' (stack size %zu bytes); "
              "raise sim_config.stack_size",
-             p->name, p->stack ? p->stack->size - p->stack->color : env->stack_size);
+             p->name, env->stack_size);
 }
 
 /* After a switch back that was not an ordinary wait: a broken canary, or the process
@@ -225,7 +225,6 @@ static void proc_entry(simi_transfer t)
  * process without any process-wide registry. */
 static _Thread_local sim_env *running_env;
 static struct sigaction previous_segv, previous_bus;
-static pthread_once_t handler_once = PTHREAD_ONCE_INIT;
 
 static int in_guard(const sim_proc *p, const char *addr)
 {
@@ -267,22 +266,33 @@ static void on_fault(int sig, siginfo_t *info, void *uctx)
     chain(sig, info, uctx);
 }
 
-static void install_handler(void)
+static pthread_mutex_t handler_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Installs on_fault unless it is already the handler; keeps the handler it replaces to
+ * chain to. Checked at every run because a program (or a test) may reset SIGSEGV. */
+static void ensure_handler(int sig, struct sigaction *previous)
 {
-    struct sigaction sa;
+    struct sigaction cur;
+    if (sigaction(sig, NULL, &cur) == 0 && (cur.sa_flags & SA_SIGINFO) &&
+        cur.sa_sigaction == on_fault)
+        return;
+    pthread_mutex_lock(&handler_lock);
+    struct sigaction sa, old;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = on_fault;
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGSEGV, &sa, &previous_segv);
-    sigaction(SIGBUS, &sa, &previous_bus);
+    if (sigaction(sig, &sa, &old) == 0 && !((old.sa_flags & SA_SIGINFO) && old.sa_sigaction == on_fault))
+        *previous = old;
+    pthread_mutex_unlock(&handler_lock);
 }
 
 /* Called at the start of sim_run when the environment has processes: the handler runs on
  * an alternate stack (the faulting stack has no room left), set per thread for the run. */
 int simi_coro_enter_run(sim_env *env)
 {
-    pthread_once(&handler_once, install_handler);
+    ensure_handler(SIGSEGV, &previous_segv);
+    ensure_handler(SIGBUS, &previous_bus);
     if (!env->alt_stack_mem && !(env->alt_stack_mem = malloc(ALT_STACK_SIZE)))
         return -1;
     env->alt_stack.ss_sp = env->alt_stack_mem;

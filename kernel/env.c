@@ -58,7 +58,9 @@ sim_rng *sim_env_rng(sim_env *env, unsigned substream)
         return NULL;
     }
     if (!(env->rng_seeded >> substream & 1)) {
-        sim_rng_seed(&env->rng[substream], env->seed, substream);
+        /* Mixed stream selectors: PCG streams whose increments are related (k and
+         * k + 2^62, say) are correlated. */
+        sim_rng_seed(&env->rng[substream], env->seed, sim_rng_mix(substream + 1));
         env->rng_seeded |= (uint64_t)1 << substream;
     }
     return &env->rng[substream];
@@ -131,7 +133,10 @@ SIMI_INLINE sim_status step(sim_env *env)
         ev->refs = 0; /* only the queue held it */
         ev->next = env->free_events;
         env->free_events = ev;
-        simi_event_release(&p->ev);
+        if (__builtin_expect(p->ev.refs == 1, 0))
+            simi_event_release(&p->ev);
+        else
+            p->ev.refs--;
         return SIM_OK;
     }
     if (__builtin_expect(ev->kind >= SIMI_INTERRUPT, 0)) {
@@ -182,23 +187,31 @@ static sim_status check_can_run(sim_env *env, const char *fn)
     return SIM_OK;
 }
 
-/* Steps until the stop flag, an error or an empty queue. A stack overflow anywhere below
- * comes back here through siglongjmp (coro.c) and ends the run for good. */
-static sim_status loop(sim_env *env)
+/* Steps until the stop flag, an error or an empty queue. Kept apart from loop() so that
+ * sigsetjmp there does not force every variable here to live in memory. */
+static __attribute__((noinline)) sim_status run_steps(sim_env *env)
 {
-    if (simi_coro_enter_run(env) != 0)
-        return simi_misuse(env, SIM_ENOMEM, "cannot set up the signal stack");
     sim_status st = SIM_OK;
-    if (sigsetjmp(env->overflow_jmp, 0) != 0) {
-        env->active = NULL;
-        simi_coro_leave_run(env);
-        return SIM_EOVERFLOW;
-    }
     while (!env->stop) {
         st = step(env);
         if (st != SIM_OK || env->broken)
             break;
     }
+    return st;
+}
+
+/* A stack overflow anywhere below comes back here through siglongjmp (coro.c) and ends
+ * the run for good. */
+static sim_status loop(sim_env *env)
+{
+    if (simi_coro_enter_run(env) != 0)
+        return simi_misuse(env, SIM_ENOMEM, "cannot set up the signal stack");
+    if (sigsetjmp(env->overflow_jmp, 0) != 0) {
+        env->active = NULL;
+        simi_coro_leave_run(env);
+        return SIM_EOVERFLOW;
+    }
+    sim_status st = run_steps(env);
     simi_coro_leave_run(env);
     if (env->broken)
         return env->broken;

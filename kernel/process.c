@@ -67,22 +67,29 @@ void simi_proc_finish_entry(sim_proc *p)
     simi_schedule(&p->ev, 0, SIM_NORMAL);
 }
 
-static sim_proc *start(sim_env *env, const char *name, sim_proc_fn fn, void *arg)
+static sim_proc *start(sim_env *env, const char *name, sim_proc_fn fn, void *arg,
+                       sim_status *st)
 {
+    *st = SIM_EINVAL;
     if (!fn) {
         simi_misuse(env, SIM_EINVAL, "sim_process: NULL function");
         return NULL;
     }
+    *st = SIM_ESTATE;
     if (env->broken) {
         simi_misuse(env, SIM_ESTATE, "sim_process: environment is unusable (%s)",
                     sim_strerror(env->broken));
         return NULL;
     }
+    *st = SIM_ENOMEM;
     sim_proc *p = proc_alloc(env);
     sim_event *init = p ? simi_event_alloc(env, SIMI_INIT) : NULL;
     if (!init) {
-        if (p)
+        if (p) {
+            p->ev.env = env;
+            p->stack = NULL;
             simi_proc_destroy(p);
+        }
         simi_misuse(env, SIM_ENOMEM, "sim_process: out of memory");
         return NULL;
     }
@@ -100,6 +107,7 @@ static sim_proc *start(sim_env *env, const char *name, sim_proc_fn fn, void *arg
     else
         snprintf(p->name, sizeof p->name, "process@%p", (void *)p);
     if (simi_coro_start(env, p) != 0) {
+        init->refs = 1;
         simi_event_release(init);
         simi_proc_destroy(p);
         simi_misuse(env, SIM_ENOMEM, "sim_process: cannot map a stack for '%s'",
@@ -113,12 +121,14 @@ static sim_proc *start(sim_env *env, const char *name, sim_proc_fn fn, void *arg
     p->resume.fn = simi_proc_resume_cb;
     simi_add_waiter(init, &p->resume);
     simi_schedule(init, 0, SIM_URGENT);
+    *st = SIM_OK;
     return p;
 }
 
 sim_proc *sim_process(sim_env *env, const char *name, sim_proc_fn fn, void *arg)
 {
-    sim_proc *p = start(env, name, fn, arg);
+    sim_status st;
+    sim_proc *p = start(env, name, fn, arg, &st);
     if (p)
         p->ev.refs++; /* the caller's handle */
     return p;
@@ -126,7 +136,9 @@ sim_proc *sim_process(sim_env *env, const char *name, sim_proc_fn fn, void *arg)
 
 sim_status sim_spawn(sim_env *env, const char *name, sim_proc_fn fn, void *arg)
 {
-    return start(env, name, fn, arg) ? SIM_OK : SIM_ENOMEM;
+    sim_status st;
+    start(env, name, fn, arg, &st);
+    return st;
 }
 
 sim_event *sim_proc_event(sim_proc *p) { return &p->ev; }
