@@ -31,6 +31,10 @@ memory_events=${BENCH_MEMORY_EVENTS:-100000000}
 procs=${BENCH_PROCS:-100000}
 repeat=${BENCH_REPEAT:-3}
 
+case $repeat in
+    '' | *[!0-9]* | 0) echo "BENCH_REPEAT must be a positive integer" >&2; exit 2 ;;
+esac
+
 status=0
 table=$(mktemp) || exit 1
 trap 'rm -f "$table"' EXIT INT TERM
@@ -53,6 +57,10 @@ best() {
             return 1
         fi
         rate=$(field "$line" "$rate_field")
+        if [ -z "$rate" ]; then
+            echo "FAILED:  $*: no $rate_field in: $line"
+            return 1
+        fi
         if [ -z "$best_line" ] || awk "BEGIN { exit !($rate > $best_rate) }"; then
             best_line=$line best_rate=$rate
         fi
