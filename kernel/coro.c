@@ -37,6 +37,7 @@ typedef struct slab {
     struct slab *next;
     void *map;
     size_t map_size;
+    size_t usable; /* bytes per stack: slabs are reused only for the same size */
     simi_stack stacks[STACKS_PER_SLAB];
 } slab;
 
@@ -76,21 +77,70 @@ static int take_guard(void)
     return 0;
 }
 
-static int grow_stack_pool(sim_env *env)
+/* A caller-owned cache of slabs, so that replication after replication in one worker
+ * thread reuses the same mappings instead of paying mmap, mprotect and munmap (which
+ * also serialise on the process's memory lock) every time. One environment at a time. */
+struct sim_stack_cache {
+    slab *slabs;
+    void *alt_stack_mem;
+};
+
+sim_stack_cache *sim_stack_cache_new(void) { return calloc(1, sizeof(sim_stack_cache)); }
+
+static void unmap_slab(slab *s)
+{
+    for (size_t i = 0; i < STACKS_PER_SLAB; i++) {
+        if (s->stacks[i].guarded)
+            atomic_fetch_add(&guards_left, 1);
+#ifdef PROCSIM_VALGRIND
+        VALGRIND_STACK_DEREGISTER(s->stacks[i].valgrind_id);
+#endif
+    }
+    munmap(s->map, s->map_size);
+    free(s);
+}
+
+void sim_stack_cache_free(sim_stack_cache *cache)
+{
+    if (!cache)
+        return;
+    while (cache->slabs) {
+        slab *s = cache->slabs;
+        cache->slabs = s->next;
+        unmap_slab(s);
+    }
+    free(cache->alt_stack_mem);
+    free(cache);
+}
+
+static slab *take_cached_slab(sim_env *env, size_t usable)
+{
+    if (!env->stack_cache)
+        return NULL;
+    for (slab **link = &env->stack_cache->slabs; *link; link = &(*link)->next) {
+        slab *s = *link;
+        if (s->usable == usable) {
+            *link = s->next;
+            return s;
+        }
+    }
+    return NULL;
+}
+
+static slab *map_slab(sim_env *env, size_t usable)
 {
     size_t page = page_size();
-    /* One extra page leaves room to colour the stack tops (see simi_coro_start). */
-    size_t usable = (env->stack_size + page - 1) / page * page + page;
     size_t stride = usable + page;
     slab *s = malloc(sizeof *s);
     if (!s)
-        return -1;
+        return NULL;
+    s->usable = usable;
     s->map_size = stride * STACKS_PER_SLAB;
-    s->map = mmap(NULL, s->map_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                  -1, 0);
+    s->map = mmap(NULL, s->map_size, PROT_READ | PROT_WRITE,
+                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (s->map == MAP_FAILED) {
         free(s);
-        return -1;
+        return NULL;
     }
     for (size_t i = 0; i < STACKS_PER_SLAB; i++) {
         simi_stack *st = &s->stacks[i];
@@ -102,8 +152,6 @@ static int grow_stack_pool(sim_env *env)
             atomic_fetch_add(&guards_left, 1);
             st->guarded = 0;
         }
-        if (!st->guarded)
-            *(uint64_t *)st->base = SIMI_CANARY;
         /* Stack tops all at the same page offset would fight over one L1 cache set
          * (their hot lines alias every 4 KiB); a colour of k cache lines spreads them. */
         st->color = (env->stacks_made++ * 17 % 64) * 64;
@@ -111,6 +159,20 @@ static int grow_stack_pool(sim_env *env)
 #ifdef PROCSIM_VALGRIND
         st->valgrind_id = VALGRIND_STACK_REGISTER(st->base, st->base + usable);
 #endif
+    }
+    return s;
+}
+
+static int grow_stack_pool(sim_env *env)
+{
+    size_t page = page_size();
+    /* One extra page leaves room to colour the stack tops (see simi_coro_start). */
+    size_t usable = (env->stack_size + page - 1) / page * page + page;
+    slab *s = take_cached_slab(env, usable);
+    if (!s && !(s = map_slab(env, usable)))
+        return -1;
+    for (size_t i = 0; i < STACKS_PER_SLAB; i++) {
+        simi_stack *st = &s->stacks[i];
         st->next_free = env->free_stacks;
         env->free_stacks = st;
     }
@@ -124,25 +186,23 @@ void simi_coro_free_all(sim_env *env)
     slab *s = env->stack_maps;
     while (s) {
         slab *next = s->next;
-        for (size_t i = 0; i < STACKS_PER_SLAB; i++) {
-            if (s->stacks[i].guarded)
-                atomic_fetch_add(&guards_left, 1);
-#ifdef PROCSIM_VALGRIND
-            VALGRIND_STACK_DEREGISTER(s->stacks[i].valgrind_id);
-#endif
-        }
 #ifdef PROCSIM_ASAN
         /* Processes that never finished leave poisoned frames on their stacks; the next
-         * mapping at this address must not inherit them. */
+         * user of this memory must not inherit them. */
         ASAN_UNPOISON_MEMORY_REGION(s->map, s->map_size);
 #endif
-        munmap(s->map, s->map_size);
-        free(s);
+        if (env->stack_cache) {
+            s->next = env->stack_cache->slabs;
+            env->stack_cache->slabs = s;
+        } else {
+            unmap_slab(s);
+        }
         s = next;
     }
     env->stack_maps = NULL;
     env->free_stacks = NULL;
-    free(env->alt_stack_mem);
+    if (!env->stack_cache)
+        free(env->alt_stack_mem);
     env->alt_stack_mem = NULL;
 }
 
@@ -293,8 +353,14 @@ int simi_coro_enter_run(sim_env *env)
 {
     ensure_handler(SIGSEGV, &previous_segv);
     ensure_handler(SIGBUS, &previous_bus);
-    if (!env->alt_stack_mem && !(env->alt_stack_mem = malloc(ALT_STACK_SIZE)))
-        return -1;
+    if (!env->alt_stack_mem) {
+        sim_stack_cache *cache = env->stack_cache;
+        if (cache && !cache->alt_stack_mem)
+            cache->alt_stack_mem = malloc(ALT_STACK_SIZE);
+        env->alt_stack_mem = cache ? cache->alt_stack_mem : malloc(ALT_STACK_SIZE);
+        if (!env->alt_stack_mem)
+            return -1;
+    }
     env->alt_stack.ss_sp = env->alt_stack_mem;
     env->alt_stack.ss_size = ALT_STACK_SIZE;
     env->alt_stack.ss_flags = 0;

@@ -52,11 +52,19 @@ enum { SIM_URGENT = 0, SIM_NORMAL = 1 };
 
 typedef void *(*sim_proc_fn)(sim_proc *self, void *arg); /* returns the process value */
 
+/* Process stacks kept between environments: a worker that runs replication after
+ * replication passes the same cache to each, and no stack is mapped twice. Used by one
+ * environment at a time; free it after the last environment that used it. */
+typedef struct sim_stack_cache sim_stack_cache;
+sim_stack_cache *sim_stack_cache_new(void);
+void sim_stack_cache_free(sim_stack_cache *cache);
+
 typedef struct {
     size_t stack_size; /* usable bytes per process stack; 0 = SIM_DEFAULT_STACK */
     double start_time; /* initial clock */
     uint64_t seed;     /* seeds sim_env_rng() streams */
     void *trace;       /* FILE* for sim_trace(); NULL: tracing off (costs one branch) */
+    sim_stack_cache *stacks; /* optional: reuse stacks across environments */
 } sim_config;
 
 #define SIM_DEFAULT_STACK (64 * 1024)

@@ -131,6 +131,7 @@ struct sim_env {
     simi_chunk *chunks;
     simi_stack *free_stacks;
     void *stack_maps;        /* list of stack slabs (see coro.c) */
+    sim_stack_cache *stack_cache; /* where slabs go back to, or NULL: unmapped */
     size_t stack_size;
     size_t stacks_live;
     size_t stacks_made;
