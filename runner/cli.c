@@ -119,15 +119,24 @@ int runneri_cli_describe(const runneri_cli *c, int argc, char **argv)
             e->help ? e->help : "");
     if (e->n_params == 0)
         fputs("  (none)\n", c->out);
-    for (size_t k = 0; k < e->n_params; k++) {
-        const exp_param *p = &e->params[k];
-        char def[RUNNERI_NUM_MAX], lo[RUNNERI_NUM_MAX], hi[RUNNERI_NUM_MAX], range[80];
-        runneri_fmt_double(def, p->def);
-        runneri_fmt_double(lo, p->min);
-        runneri_fmt_double(hi, p->max);
-        snprintf(range, sizeof range, "[%s, %s]%s", lo, hi, p->integer ? " whole" : "");
-        fprintf(c->out, "  %-*s  default %-10s range %-22s %s\n", w, p->name, def, range,
-                p->help ? p->help : "");
+    /* Columns as wide as their widest entry: name, default, range, help. */
+    int wd = 1, wr = 1;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t k = 0; k < e->n_params; k++) {
+            const exp_param *p = &e->params[k];
+            char def[RUNNERI_NUM_MAX], lo[RUNNERI_NUM_MAX], hi[RUNNERI_NUM_MAX], range[96];
+            runneri_fmt_double(def, p->def);
+            runneri_fmt_double(lo, p->min);
+            runneri_fmt_double(hi, p->max);
+            snprintf(range, sizeof range, "[%s, %s]%s", lo, hi, p->integer ? " whole" : "");
+            if (pass == 0) {
+                wd = (int)strlen(def) > wd ? (int)strlen(def) : wd;
+                wr = (int)strlen(range) > wr ? (int)strlen(range) : wr;
+            } else {
+                fprintf(c->out, "  %-*s  default %-*s  range %-*s  %s\n", w, p->name, wd, def,
+                        wr, range, p->help ? p->help : "");
+            }
+        }
     }
     fputs("\nmetrics (one value per replication):\n", c->out);
     for (size_t k = 0; k < e->n_metrics; k++)

@@ -266,7 +266,7 @@ int runneri_cli_trace(const runneri_cli *c, int argc, char **argv)
     size_t rep = ra.opt.only_rep >= 0 ? (size_t)ra.opt.only_rep : 0;
     double *params = malloc((e->n_params + 1) * sizeof *params);
     double *metrics = malloc((e->n_metrics + 1) * sizeof *metrics);
-    sim_config cfg = {0, 0.0, runner_seed(ra.opt.seed, 0, rep, 1), c->out};
+    sim_config cfg = {.seed = runner_seed(ra.opt.seed, 0, rep, 1), .trace = c->out};
     sim_env *env = params && metrics ? sim_env_new(&cfg) : NULL;
     int rc = CLI_OK;
     if (env == NULL) {

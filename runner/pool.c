@@ -77,8 +77,8 @@ static void run_task(pool *pl, size_t point, size_t rep)
     const exp_experiment *e = res->exp;
     size_t s = rep - pt->first;
     double *row = pt->metrics + s * (e->n_metrics ? e->n_metrics : 1);
-    sim_config cfg = {pl->opt->stack_size, 0.0, runner_seed(res->seed, point, rep, res->crn),
-                      NULL};
+    sim_config cfg = {.stack_size = pl->opt->stack_size,
+                      .seed = runner_seed(res->seed, point, rep, res->crn)};
     sim_env *env = sim_env_new(&cfg);
     if (env == NULL) {
         pt->errors[s] = message(SIM_ENOMEM, "could not create the simulation environment");
