@@ -168,14 +168,10 @@ static void trigger_put(sim_resource *r)
         grant(r, q);
 }
 
-sim_event *sim_request_prio(sim_resource *r, int priority, int preempt_flag)
+/* SimPy's Put.__init__: join the queue, then examine its head. Resources need no hook on
+ * the request (their get queue is always empty, see the top of the file). */
+static sim_event *request(sim_resource *r, int priority, int preempt_flag)
 {
-    if (!r)
-        return NULL;
-    if (r->kind == FIFO) {
-        sim_env_set_error(r->env, "sim_request_prio needs a priority or preemptive resource");
-        return NULL;
-    }
     simi_req *q = simi_wq_pool_get(&r->pool);
     if (!q || !simi_wq_map_reserve(&r->map) || !simi_wq_queue_reserve(&r->queue)) {
         if (q)
@@ -191,11 +187,14 @@ sim_event *sim_request_prio(sim_resource *r, int priority, int preempt_flag)
     sim_ref(q->ev); /* ours; the caller gets the one from sim_event_new */
     q->owner = r;
     q->is_put = 1;
+    q->seq = r->seq++;
     q->priority = priority;
     q->preempt = preempt_flag != 0;
     q->time = sim_now(r->env);
-    q->seq = r->seq++;
-    if (r->kind == PREEMPTIVE) {
+    q->usage_since = 0;
+    q->cause = (sim_preempted){0};
+    q->proc = NULL;
+    if (r->kind == PREEMPTIVE) { /* only a preemption needs the process, and a ref on it */
         q->proc = sim_active_process(r->env);
         if (q->proc)
             sim_ref(sim_proc_event(q->proc));
@@ -207,35 +206,20 @@ sim_event *sim_request_prio(sim_resource *r, int priority, int preempt_flag)
     return q->ev;
 }
 
-sim_event *sim_request(sim_resource *r)
+sim_event *sim_request_prio(sim_resource *r, int priority, int preempt)
 {
     if (!r)
         return NULL;
-    if (r->kind != FIFO)
-        return sim_request_prio(r, 0, 1);
-    /* the FIFO path: O(1), no heap, no process reference */
-    simi_req *q = simi_wq_pool_get(&r->pool);
-    if (!q || !simi_wq_map_reserve(&r->map)) {
-        if (q)
-            simi_wq_pool_put(&r->pool, q);
-        sim_env_set_error(r->env, "out of memory in sim_request");
+    if (r->kind == FIFO) {
+        sim_env_set_error(r->env, "sim_request_prio needs a priority or preemptive resource");
         return NULL;
     }
-    q->ev = sim_event_new(r->env);
-    if (!q->ev) {
-        simi_wq_pool_put(&r->pool, q);
-        return NULL;
-    }
-    sim_ref(q->ev);
-    q->owner = r;
-    q->is_put = 1;
-    q->time = sim_now(r->env);
-    q->seq = r->seq++;
-    simi_wq_map_put(&r->map, q);
-    simi_wq_queue_push(&r->queue, q);
-    q->where = SIMI_WQ_QUEUED;
-    trigger_put(r);
-    return q->ev;
+    return request(r, priority, preempt);
+}
+
+sim_event *sim_request(sim_resource *r)
+{
+    return r ? request(r, 0, 1) : NULL;
 }
 
 /* The release event was processed: SimPy's Get callback _trigger_put. */

@@ -37,19 +37,24 @@ struct simi_req {
     unsigned char has_cb;  /* our processing callback is registered and has not run */
     sim_hook hook;         /* the kernel's link for that callback */
     void (*on_processed)(simi_req *q);
-    /* resources */
-    int priority;
-    int preempt;
-    double time;         /* request time */
-    double usage_since;  /* grant time */
-    sim_proc *proc;      /* requesting process (preemptive resources; ref held) */
-    sim_preempted cause; /* when preempted: refs held on cause.by and by_request */
-    /* containers and stores */
-    double amount;
-    void *item;
-    double item_priority;
-    int (*pred)(void *item, void *ctx);
-    void *ctx;
+    /* Per kind; simi_wq_pool_get leaves these to the module that fills the record. */
+    union {
+        struct { /* resource requests */
+            int priority;
+            int preempt;
+            double time;         /* request time */
+            double usage_since;  /* grant time */
+            sim_proc *proc;      /* requesting process (preemptive resources; ref held) */
+            sim_preempted cause; /* when preempted: refs held on cause.by and by_request */
+        };
+        struct { /* container and store requests */
+            double amount;
+            void *item;
+            double item_priority;
+            int (*pred)(void *item, void *ctx);
+            void *ctx;
+        };
+    };
 };
 
 /* Run on_processed(q) when q->ev is processed, before the waiters added after this call
@@ -67,7 +72,8 @@ typedef struct {
 
 void simi_wq_pool_init(simi_wq_pool *p);
 void simi_wq_pool_fini(simi_wq_pool *p);
-simi_req *simi_wq_pool_get(simi_wq_pool *p); /* zeroed record, NULL when out of memory */
+/* A record with the common fields zeroed, not the per-kind union; NULL if out of memory. */
+simi_req *simi_wq_pool_get(simi_wq_pool *p);
 void simi_wq_pool_put(simi_wq_pool *p, simi_req *r);
 
 /* ---- event -> record map ---- */

@@ -269,6 +269,10 @@ static simi_req *request(sim_store *s, int is_put)
     sim_ref(q->ev);
     q->owner = s;
     q->is_put = (unsigned char)is_put;
+    q->item = NULL;
+    q->item_priority = 0;
+    q->pred = NULL;
+    q->ctx = NULL;
     return q;
 }
 

@@ -74,7 +74,7 @@ simi_req *simi_wq_pool_get(simi_wq_pool *p)
     }
     simi_req *r = p->free;
     p->free = r->next;
-    memset(r, 0, sizeof *r);
+    memset(r, 0, offsetof(simi_req, on_processed) + sizeof r->on_processed);
     return r;
 }
 
