@@ -14,4 +14,7 @@ X(exp_guide_preemptive_resource)
 X(exp_guide_producer_consumer)
 X(exp_guide_handshake)
 /* queueing models with analytic answers (experiments/queueing) */
+X(exp_queueing_mm1)
+X(exp_queueing_mmc)
+X(exp_queueing_md1)
 /* classic models (experiments/classic) */
