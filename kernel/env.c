@@ -49,7 +49,7 @@ uint64_t sim_env_seed(const sim_env *env) { return env->seed; }
 uint64_t sim_events_processed(const sim_env *env) { return env->processed; }
 int sim_env_error(const sim_env *env) { return env->error; }
 const char *sim_env_error_message(const sim_env *env) { return env->message; }
-double sim_peek(const sim_env *env) { return simi_evq_peek(&env->queue); }
+double sim_peek(const sim_env *env) { return simi_evq_peek(&env->queue, env->now); }
 
 sim_rng *sim_env_rng(sim_env *env, unsigned substream)
 {
@@ -119,7 +119,7 @@ static void until_fired(simi_waiter *w, sim_event *ev)
 SIMI_INLINE sim_status step(sim_env *env)
 {
     double t;
-    sim_event *ev = simi_evq_pop(&env->queue, &t);
+    sim_event *ev = simi_evq_pop(&env->queue, env->now, &t);
     if (!ev)
         return SIM_EMPTY;
     env->now = t;

@@ -157,6 +157,20 @@ sim_status sim_fail(sim_event *ev, int error)
 
 void sim_defuse(sim_event *ev) { ev->defused = 1; }
 
+sim_status sim_event_set_data(sim_event *ev, void *data)
+{
+    if (ev->kind != SIMI_PLAIN && ev->kind != SIMI_TIMEOUT)
+        return simi_misuse(ev->env, SIM_EINVAL,
+                           "sim_event_set_data: only events from sim_event_new or sim_timeout");
+    ev->aux = data;
+    return SIM_OK;
+}
+
+void *sim_event_data(const sim_event *ev)
+{
+    return ev->kind == SIMI_PLAIN || ev->kind == SIMI_TIMEOUT ? ev->aux : NULL;
+}
+
 sim_status sim_event_hook(sim_event *ev, sim_hook *h)
 {
     if (!h || !h->fn)

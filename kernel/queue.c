@@ -1,4 +1,5 @@
-/* The event queue: (time, priority, seq) order with FIFO buckets on a binary heap.
+/* The event queue: (time, priority, seq) order with FIFO buckets on a binary heap, and
+ * a now lane.
  *
  * seq grows by one for every scheduled event, so events of equal (time, priority) must
  * come out in the order they went in. The queue exploits that: events of equal key are
@@ -7,7 +8,13 @@
  * O(1): that bucket holds the largest seqs of its key, so the order stays exact. Any other
  * push opens a new bucket (O(log buckets)). Typical models schedule in runs of equal keys
  * (every process waking at t+1, every NORMAL trigger at now), so most pushes and pops never
- * touch the heap; with all-distinct times it degrades to a plain heap of single events.  */
+ * touch the heap; with all-distinct times it degrades to a plain heap of single events.
+ *
+ * The now lane (simi.h) takes every event scheduled for (now, NORMAL): most triggers are.
+ * Every (now, NORMAL) event already in the heap was scheduled earlier, so has a smaller
+ * seq than anything in the lane; hence the heap top goes first while its key is at most
+ * (now, NORMAL), and the lane otherwise. Time cannot advance while the lane holds
+ * events, since they are all at now. The lane is a plain FIFO: O(1), no seq needed.   */
 #include <stdlib.h>
 
 #include "simi.h"
@@ -27,6 +34,7 @@ int simi_evq_init(simi_evq *q)
     q->heap = malloc(INITIAL_CAP * sizeof *q->heap);
     if (!q->heap)
         return -1;
+    q->now_head = q->now_tail = NULL;
     q->len = 0;
     q->cap = INITIAL_CAP;
     q->last = NULL;
@@ -119,7 +127,9 @@ void simi_evq_drop_top(simi_evq *q)
         sift_down(q->heap, q->len, 0);
 }
 
-double simi_evq_peek(const simi_evq *q)
+double simi_evq_peek(const simi_evq *q, double now)
 {
+    if (q->now_head)
+        return now;
     return q->len ? q->heap[0].time : 1.0 / 0.0;
 }

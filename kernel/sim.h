@@ -108,6 +108,10 @@ void sim_unref(sim_event *ev);
 sim_status sim_succeed(sim_event *ev, void *value);
 sim_status sim_fail(sim_event *ev, int error); /* error != 0 */
 void sim_defuse(sim_event *ev); /* a failure of ev will not stop the run */
+/* One pointer of the creator's bookkeeping on an event from sim_event_new or sim_timeout
+ * (a resource finds its request record from the event in O(1)); SIM_EINVAL otherwise. */
+sim_status sim_event_set_data(sim_event *ev, void *data);
+void *sim_event_data(const sim_event *ev);
 
 int sim_is_triggered(const sim_event *ev);
 int sim_is_processed(const sim_event *ev);

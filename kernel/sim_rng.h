@@ -70,7 +70,7 @@ uint32_t sim_rng_bounded(sim_rng *rng, uint32_t n);
 
 /* [a, b); bad: a > b, b - a not finite. a == b returns a. One double. */
 double sim_rng_uniform(sim_rng *rng, double a, double b);
-/* Mean 1/rate, -log1p(-u)/rate so never infinite; bad: rate <= 0 or infinite. One double. */
+/* Mean 1/rate, -log(1 - u)/rate (1 - u exact, never 0); bad: rate <= 0 or infinite. One double. */
 double sim_rng_exponential(sim_rng *rng, double rate);
 /* Ratio of uniforms with Leva's quadratic bounds (ACM TOMS 18:4, 1992): a rejection loop
  * over pairs of doubles, 73% accepted, a log in about 1% of pairs; bad: sd < 0.       */

@@ -99,6 +99,7 @@ typedef struct {
 } simi_heap_entry;
 
 typedef struct {
+    sim_event *now_head, *now_tail; /* the now lane: (now, NORMAL) events, FIFO */
     simi_heap_entry *heap;
     size_t len, cap;
     simi_bucket *last;      /* newest bucket: the only one later events may join */
@@ -197,7 +198,7 @@ int simi_evq_init(simi_evq *q);
 void simi_evq_fini(simi_evq *q);
 int simi_evq_push_bucket(simi_evq *q, sim_event *ev, double time, int priority, uint64_t seq);
 void simi_evq_drop_top(simi_evq *q);
-double simi_evq_peek(const simi_evq *q);
+double simi_evq_peek(const simi_evq *q, double now);
 
 /* Schedule ev at (time, priority): joins the newest bucket when the key matches. */
 static inline int simi_evq_push(simi_evq *q, sim_event *ev, double time, int priority)
@@ -213,23 +214,42 @@ static inline int simi_evq_push(simi_evq *q, sim_event *ev, double time, int pri
     return simi_evq_push_bucket(q, ev, time, priority, seq);
 }
 
-/* Schedule a triggered event: the queue holds one reference until it is processed. */
+/* Schedule a triggered event: the queue holds one reference until it is processed.
+ * Events triggered for now at NORMAL priority (every succeed, every granted request)
+ * take the now lane (queue.c explains why that keeps the order exact). */
 static inline void simi_schedule(sim_event *ev, double delay, int priority)
 {
     sim_env *env = ev->env;
+    simi_evq *q = &env->queue;
     ev->state = SIMI_TRIGGERED;
     ev->refs++;
-    if (__builtin_expect(simi_evq_push(&env->queue, ev, env->now + delay, priority) != 0, 0))
+    if (delay == 0 && priority == SIM_NORMAL) {
+        ev->next = NULL;
+        if (q->now_tail)
+            q->now_tail->next = ev;
+        else
+            q->now_head = ev;
+        q->now_tail = ev;
+        return;
+    }
+    if (__builtin_expect(simi_evq_push(q, ev, env->now + delay, priority) != 0, 0))
         simi_schedule_failed(ev);
 }
 
-/* The first event in (time, priority, seq) order, or NULL. */
-static inline sim_event *simi_evq_pop(simi_evq *q, double *time)
+/* The first event in (time, priority, seq) order, or NULL; *time gets its time. */
+static inline sim_event *simi_evq_pop(simi_evq *q, double now, double *time)
 {
+    sim_event *ev = q->now_head;
+    if (ev && !(q->len && q->heap[0].time == now && (q->heap[0].key >> 62) <= SIM_NORMAL)) {
+        if (!(q->now_head = ev->next))
+            q->now_tail = NULL;
+        *time = now;
+        return ev;
+    }
     if (q->len == 0)
         return NULL;
     simi_bucket *b = q->heap[0].bucket;
-    sim_event *ev = b->head;
+    ev = b->head;
     *time = b->time;
     if (!(b->head = ev->next))
         simi_evq_drop_top(q);
