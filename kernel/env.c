@@ -134,10 +134,7 @@ SIMI_INLINE sim_status step(sim_env *env)
         ev->refs = 0; /* only the queue held it */
         ev->next = env->free_events;
         env->free_events = ev;
-        if (__builtin_expect(p->ev.refs == 1, 0))
-            simi_event_release(&p->ev);
-        else
-            p->ev.refs--;
+        simi_event_release(&p->ev);
         return SIM_OK;
     }
     if (__builtin_expect(ev->kind >= SIMI_INTERRUPT, 0)) {

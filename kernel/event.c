@@ -39,10 +39,9 @@ void simi_pools_free(sim_env *env)
     env->free_procs = NULL;
 }
 
-void simi_event_release(sim_event *ev)
+/* The last reference is gone (simi_event_release in simi.h): back to its pool. */
+void simi_event_destroy(sim_event *ev)
 {
-    if (--ev->refs != 0)
-        return;
     switch (ev->kind) {
     case SIMI_PROCESS:
         simi_proc_destroy((sim_proc *)ev);

@@ -187,7 +187,13 @@ static inline sim_event *simi_event_alloc(sim_env *env, int kind)
     ev->defused = 0;
     return ev;
 }
-void simi_event_release(sim_event *ev);
+void simi_event_destroy(sim_event *ev);
+/* Drop one reference; the last one returns the event to its pool. */
+static inline void simi_event_release(sim_event *ev)
+{
+    if (--ev->refs == 0)
+        simi_event_destroy(ev);
+}
 void simi_schedule_failed(sim_event *ev);
 void simi_add_waiter(sim_event *ev, simi_waiter *w);
 int simi_remove_waiter(sim_event *ev, simi_waiter *w);
