@@ -388,6 +388,10 @@ int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
         return CLI_USAGE;
     runner_err err;
     runner_outfile *reps_f = NULL, *sum_f = NULL;
+    if (runner_check(plan, &ra.opt, &err) != 0) {
+        runner_plan_free(plan);
+        return runneri_cli_usage(c, "run: %s", err.msg);
+    }
     if ((ra.out_path && (reps_f = runner_outfile_open(ra.out_path, &err)) == NULL) ||
         (ra.summary_path && (sum_f = runner_outfile_open(ra.summary_path, &err)) == NULL)) {
         runner_outfile_abort(reps_f);

@@ -293,31 +293,40 @@ static int build_round(pool *pl, size_t *done_until)
     return 0;
 }
 
+int runner_check(const runner_plan *plan, const runner_options *opt, runner_err *err)
+{
+    if (plan == NULL || opt == NULL)
+        return runneri_fail(err, "no plan or options");
+    const exp_experiment *e = runner_plan_experiment(plan);
+    if (e->replicate == NULL)
+        return runneri_fail(err, "experiment %s cannot run", e->name);
+    if (opt->only_rep < 0 && opt->reps == 0)
+        return runneri_fail(err, "the number of replications must be at least 1");
+    if (opt->precision < 0 || !isfinite(opt->precision) ||
+        (opt->precision > 0 && opt->only_rep >= 0))
+        return runneri_fail(err, "a precision target needs all replications, not one");
+    if (!(opt->confidence > 0 && opt->confidence < 1))
+        return runneri_fail(err, "the confidence level must be between 0 and 1");
+    /* Every (point, rep) has a slot: metrics, a state byte and an error pointer. */
+    double per_rep = (double)e->n_metrics * sizeof(double) + 1.0 + sizeof(char *);
+    double reps = opt->only_rep >= 0 ? 1.0 : (double)opt->reps;
+    double points = (double)runner_plan_points(plan);
+    double need = points * (reps * per_rep + (double)e->n_params * sizeof(double) +
+                            sizeof(runneri_point));
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    double have = pages > 0 && page > 0 ? (double)pages * (double)page : 1e300;
+    if (need > have || need > (double)SIZE_MAX / 2)
+        return runneri_fail(err, "%.0f points x %.0f replications need %.1f GiB for their "
+                                 "results, more than this machine's %.1f GiB of memory",
+                            points, reps, need / 1073741824.0, have / 1073741824.0);
+    return 0;
+}
+
 runner_result *runner_run(const runner_plan *plan, const runner_options *opt,
                           runner_err *err)
 {
-    if (plan == NULL || opt == NULL) {
-        runneri_fail(err, "no plan or options");
+    if (runner_check(plan, opt, err) != 0)
         return NULL;
-    }
-    const exp_experiment *e = runner_plan_experiment(plan);
-    if (e->replicate == NULL) {
-        runneri_fail(err, "experiment %s cannot run", e->name);
-        return NULL;
-    }
-    if (opt->only_rep < 0 && opt->reps == 0) {
-        runneri_fail(err, "the number of replications must be at least 1");
-        return NULL;
-    }
-    if (opt->precision < 0 || !isfinite(opt->precision) ||
-        (opt->precision > 0 && opt->only_rep >= 0)) {
-        runneri_fail(err, "a precision target needs all replications, not one");
-        return NULL;
-    }
-    if (!(opt->confidence > 0 && opt->confidence < 1)) {
-        runneri_fail(err, "the confidence level must be between 0 and 1");
-        return NULL;
-    }
     runner_result *res = result_new(plan, opt, err);
     if (res == NULL)
         return NULL;

@@ -54,7 +54,7 @@ typedef struct {
 typedef struct runner_plan runner_plan;
 
 /* Largest grid a plan accepts (points); bigger grids are a usage error. */
-#define RUNNER_MAX_POINTS ((size_t)1 << 24)
+#define RUNNER_MAX_POINTS ((size_t)1 << 20)
 
 runner_plan *runner_plan_new(const exp_experiment *exp); /* one point: all defaults */
 void runner_plan_free(runner_plan *plan);
@@ -106,6 +106,9 @@ typedef struct runner_result runner_result;
  * recorded in the result instead. */
 runner_result *runner_run(const runner_plan *plan, const runner_options *opt,
                           runner_err *err);
+/* The checks runner_run() makes before it starts: option values, and whether the result
+ * slots of points x replications fit in this machine's memory. 0 or -1 with err. */
+int runner_check(const runner_plan *plan, const runner_options *opt, runner_err *err);
 void runner_result_free(runner_result *res);
 
 const exp_experiment *runner_result_experiment(const runner_result *res);
