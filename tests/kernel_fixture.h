@@ -22,6 +22,27 @@
 
 #include "sim.h"
 
+/* Sanitizers change what some tests can observe: AddressSanitizer owns SIGSEGV and
+ * quarantines freed memory, ThreadSanitizer's shadow grows with every access; under
+ * either the resident set says nothing about the kernel's own memory. */
+#if defined(__SANITIZE_ADDRESS__)
+#define KTEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KTEST_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define KTEST_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define KTEST_TSAN 1
+#endif
+#endif
+#if defined(KTEST_ASAN) || defined(KTEST_TSAN)
+#define KTEST_RSS_UNRELIABLE 1
+#endif
+
 #define IV(x) ((void *)(intptr_t)(x))
 #define VI(p) ((int)(intptr_t)(p))
 #define NOW(env) (sim_fmt_time(sim_now(env)).s)

@@ -251,6 +251,27 @@ static void test_seed_is_reported_back(void **state)
     sim_env_free(env);
 }
 
+/* ---- error messages ---------------------------------------------------------------- */
+
+static void test_set_error_sets_the_message_returned_by_error_message(void **state)
+{
+    kfix *f = *state;
+    sim_env_set_error(f->env, "resource '%s' needs capacity >= %d", "desk", 1);
+    assert_string_equal(sim_env_error_message(f->env), "resource 'desk' needs capacity >= 1");
+}
+
+static void test_set_error_truncates_an_overlong_message_safely(void **state)
+{
+    kfix *f = *state;
+    char longer[2000];
+    memset(longer, 'x', sizeof longer - 1);
+    longer[sizeof longer - 1] = '\0';
+    sim_env_set_error(f->env, "start %s", longer);
+    const char *msg = sim_env_error_message(f->env);
+    assert_true(strncmp(msg, "start xxx", 9) == 0);
+    assert_true(strlen(msg) < sizeof longer);
+}
+
 /* ---- tracing ------------------------------------------------------------------------ */
 
 static void test_trace_writes_to_the_configured_stream(void **state)
@@ -318,6 +339,8 @@ int main(void)
         cmocka_unit_test(test_start_time_sets_the_initial_clock),
         cmocka_unit_test(test_null_config_gives_a_usable_environment_at_time_zero),
         cmocka_unit_test(test_seed_is_reported_back),
+        KTEST(test_set_error_sets_the_message_returned_by_error_message),
+        KTEST(test_set_error_truncates_an_overlong_message_safely),
         KTEST(test_trace_writes_to_the_configured_stream),
         cmocka_unit_test(test_fmt_time_prints_whole_numbers_without_a_fraction),
         cmocka_unit_test(test_fmt_time_prints_short_fractions_as_python),

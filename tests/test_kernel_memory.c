@@ -44,6 +44,10 @@ static void *tick_forever(sim_proc *self, void *arg)
 static void test_long_run_of_timeouts_keeps_memory_bounded(void **state)
 {
     (void)state;
+#ifdef KTEST_RSS_UNRELIABLE
+    print_message("built with a sanitizer: RSS check skipped\n");
+    skip();
+#endif
     const double horizon = RUNNING_ON_VALGRIND ? 1000 : 10000;
     sim_env *env = sim_env_new(NULL);
     assert_non_null(env);
@@ -63,9 +67,10 @@ static void test_long_run_of_timeouts_keeps_memory_bounded(void **state)
 
 /* One replication's worth of live objects left behind when the run ends: processes
  * waiting forever, a pending condition, queued timeouts. */
-static sim_env *abandoned_model(void)
+static sim_env *abandoned_model(sim_stack_cache *cache)
 {
-    sim_env *env = sim_env_new(NULL);
+    sim_config cfg = {.stacks = cache};
+    sim_env *env = sim_env_new(&cfg);
     if (!env)
         return NULL;
     for (int i = 0; i < 100; i++)
@@ -80,18 +85,23 @@ static sim_env *abandoned_model(void)
     return env;
 }
 
+/* Under AddressSanitizer LeakSanitizer checks the same property. */
 static void test_freeing_an_environment_returns_its_live_processes_memory(void **state)
 {
     (void)state;
+#ifdef KTEST_RSS_UNRELIABLE
+    print_message("built with a sanitizer: RSS check skipped\n");
+    skip();
+#endif
     const int rounds = RUNNING_ON_VALGRIND ? 20 : 400;
     for (int i = 0; i < rounds / 10; i++) {
-        sim_env *env = abandoned_model();
+        sim_env *env = abandoned_model(NULL);
         assert_non_null(env);
         sim_env_free(env);
     }
     long warm = peak_rss_kb();
     for (int i = rounds / 10; i < rounds; i++) {
-        sim_env *env = abandoned_model();
+        sim_env *env = abandoned_model(NULL);
         assert_non_null(env);
         sim_env_free(env);
     }
@@ -99,6 +109,71 @@ static void test_freeing_an_environment_returns_its_live_processes_memory(void *
     if (after - warm > MARGIN_KB)
         fail_msg("peak RSS grew from %ld to %ld KiB over %d environments", warm, after,
                  rounds - rounds / 10);
+}
+
+/* Freed environments give their stacks (live processes' included) to the cache, and the
+ * next environment takes them back instead of mapping new ones. */
+static void test_reusing_a_stack_cache_keeps_memory_bounded(void **state)
+{
+    (void)state;
+#ifdef KTEST_RSS_UNRELIABLE
+    print_message("built with a sanitizer: RSS check skipped\n");
+    skip();
+#endif
+    const int rounds = RUNNING_ON_VALGRIND ? 20 : 400;
+    sim_stack_cache *cache = sim_stack_cache_new();
+    assert_non_null(cache);
+    for (int i = 0; i < rounds / 10; i++)
+        sim_env_free(abandoned_model(cache));
+    long warm = peak_rss_kb();
+    for (int i = rounds / 10; i < rounds; i++) {
+        sim_env *env = abandoned_model(cache);
+        assert_non_null(env);
+        sim_env_free(env);
+    }
+    long after = peak_rss_kb();
+    sim_stack_cache_free(cache);
+    if (after - warm > MARGIN_KB)
+        fail_msg("peak RSS grew from %ld to %ld KiB over %d environments", warm, after,
+                 rounds - rounds / 10);
+}
+
+static void *tick_n(sim_proc *self, void *arg)
+{
+    int *ticks = arg;
+    for (int i = 0; i < 10; i++) {
+        sim_sleep(self, 1);
+        (*ticks)++;
+    }
+    return NULL;
+}
+
+/* 40 processes x 10 ticks in an environment with the given stack size and cache. */
+static int ticks_with(sim_stack_cache *cache, size_t stack_size)
+{
+    sim_config cfg = {.stack_size = stack_size, .stacks = cache};
+    sim_env *env = sim_env_new(&cfg);
+    int ticks = 0;
+    for (int i = 0; i < 40; i++)
+        sim_spawn(env, "ticker", tick_n, &ticks);
+    if (sim_run(env, -1) != SIM_OK)
+        ticks = -1;
+    sim_env_free(env);
+    return ticks;
+}
+
+static void test_stack_cache_serves_environments_of_different_stack_sizes(void **state)
+{
+    (void)state;
+    sim_stack_cache *cache = sim_stack_cache_new();
+    assert_non_null(cache);
+    assert_int_equal(ticks_with(cache, 16384), 400);
+    assert_int_equal(ticks_with(cache, 0), 400);
+    assert_int_equal(ticks_with(cache, 256 * 1024), 400);
+    assert_int_equal(ticks_with(cache, 16384), 400);
+    assert_int_equal(ticks_with(cache, 0), 400);
+    sim_stack_cache_free(cache);
+    sim_stack_cache_free(NULL); /* like free(NULL) */
 }
 
 /* ---- two environments, two threads ------------------------------------------------- */
@@ -160,14 +235,14 @@ static void *source(sim_proc *self, void *arg)
 }
 
 /* Runs the model once; returns its trace (malloc'ed) or NULL. */
-static char *run_model(uint64_t seed)
+static char *run_model(uint64_t seed, sim_stack_cache *cache)
 {
     char *text = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&text, &len);
     if (!out)
         return NULL;
-    sim_config cfg = {.seed = seed, .trace = out};
+    sim_config cfg = {.seed = seed, .trace = out, .stacks = cache};
     sim_env *env = sim_env_new(&cfg);
     shop s = {0};
     sim_status st = SIM_ENOMEM;
@@ -190,33 +265,27 @@ static char *run_model(uint64_t seed)
 typedef struct {
     const char *expected;
     int rounds, mismatches;
+    int use_cache; /* each thread its own stack cache, as the runner's workers do */
 } thread_job;
 
 static void *thread_main(void *arg)
 {
     thread_job *job = arg;
+    sim_stack_cache *cache = job->use_cache ? sim_stack_cache_new() : NULL;
     for (int i = 0; i < job->rounds; i++) {
-        char *text = run_model(2024);
+        char *text = run_model(2024, cache);
         if (!text || strcmp(text, job->expected) != 0)
             job->mismatches++;
         free(text);
     }
+    sim_stack_cache_free(cache);
     return NULL;
 }
 
-static void test_two_environments_in_two_threads_give_identical_results(void **state)
+static void run_two_threads(const char *expected, int use_cache)
 {
-    (void)state;
-    char *expected = run_model(2024);
-    assert_non_null(expected);
-    assert_non_null(strstr(expected, "worker interrupted")); /* the model does exercise */
-    assert_non_null(strstr(expected, "served"));             /* interrupts and conditions */
-    char *other_seed = run_model(2025);
-    assert_string_not_equal(expected, other_seed);
-    free(other_seed);
-
     const int rounds = RUNNING_ON_VALGRIND ? 2 : 20;
-    thread_job jobs[2] = {{expected, rounds, 0}, {expected, rounds, 0}};
+    thread_job jobs[2] = {{expected, rounds, 0, use_cache}, {expected, rounds, 0, use_cache}};
     pthread_t threads[2];
     for (int i = 0; i < 2; i++)
         assert_int_equal(pthread_create(&threads[i], NULL, thread_main, &jobs[i]), 0);
@@ -224,6 +293,44 @@ static void test_two_environments_in_two_threads_give_identical_results(void **s
         assert_int_equal(pthread_join(threads[i], NULL), 0);
     assert_int_equal(jobs[0].mismatches, 0);
     assert_int_equal(jobs[1].mismatches, 0);
+}
+
+static void test_two_environments_in_two_threads_give_identical_results(void **state)
+{
+    (void)state;
+    char *expected = run_model(2024, NULL);
+    assert_non_null(expected);
+    assert_non_null(strstr(expected, "worker interrupted")); /* the model does exercise */
+    assert_non_null(strstr(expected, "served"));             /* interrupts and conditions */
+    char *other_seed = run_model(2025, NULL);
+    assert_string_not_equal(expected, other_seed);
+    free(other_seed);
+    run_two_threads(expected, 0);
+    free(expected);
+}
+
+static void test_two_threads_with_their_own_stack_caches_give_identical_results(void **state)
+{
+    (void)state;
+    char *expected = run_model(2024, NULL);
+    assert_non_null(expected);
+    run_two_threads(expected, 1);
+    free(expected);
+}
+
+static void test_environments_sharing_a_stack_cache_print_the_same_trace(void **state)
+{
+    (void)state;
+    char *expected = run_model(7, NULL);
+    assert_non_null(expected);
+    sim_stack_cache *cache = sim_stack_cache_new();
+    for (int i = 0; i < 3; i++) {
+        char *text = run_model(7, cache);
+        assert_non_null(text);
+        assert_string_equal(text, expected);
+        free(text);
+    }
+    sim_stack_cache_free(cache);
     free(expected);
 }
 
@@ -232,7 +339,11 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_long_run_of_timeouts_keeps_memory_bounded),
         cmocka_unit_test(test_freeing_an_environment_returns_its_live_processes_memory),
+        cmocka_unit_test(test_reusing_a_stack_cache_keeps_memory_bounded),
+        cmocka_unit_test(test_stack_cache_serves_environments_of_different_stack_sizes),
+        cmocka_unit_test(test_environments_sharing_a_stack_cache_print_the_same_trace),
         cmocka_unit_test(test_two_environments_in_two_threads_give_identical_results),
+        cmocka_unit_test(test_two_threads_with_their_own_stack_caches_give_identical_results),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

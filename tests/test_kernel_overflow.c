@@ -13,14 +13,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define KTEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define KTEST_ASAN 1
-#endif
-#endif
-
 /* cmocka 1.1 has skip() but no skip_msg(). */
 #define SKIP_UNDER_ASAN()                                                                  \
     do {                                                                                   \
@@ -145,6 +137,23 @@ static void *nothing(sim_proc *self, void *arg)
     return arg;
 }
 
+/* Stacks that come back from a cache keep their guard pages. */
+static void overflow_on_cached_stack(FILE *out)
+{
+    sim_stack_cache *cache = sim_stack_cache_new();
+    sim_config cfg = {.stack_size = STACK, .stacks = cache};
+    sim_env *first = sim_env_new(&cfg);
+    for (int i = 0; i < 40; i++)
+        sim_spawn(first, "ticker", tick_forever, NULL);
+    sim_run(first, 3);
+    sim_env_free(first);
+    sim_env *env = sim_env_new(&cfg);
+    sim_spawn(env, "reused", recurse_deeply, NULL);
+    report(out, env, sim_run(env, -1));
+    sim_env_free(env);
+    sim_stack_cache_free(cache);
+}
+
 /* cmocka, like other harnesses, installs its own SIGSEGV handler around every test and
  * restores the previous disposition afterwards; a kernel that installs its handler only
  * on its first run loses it then. The overflow must still be reported. */
@@ -228,6 +237,19 @@ static void test_stack_overflow_is_reported_after_the_sigsegv_handler_was_reset(
 #endif
 }
 
+static void test_stack_overflow_is_reported_on_a_stack_reused_from_a_cache(void **state)
+{
+    (void)state;
+#ifdef KTEST_ASAN
+    SKIP_UNDER_ASAN();
+#else
+    char *text = run_in_child(overflow_on_cached_stack);
+    assert_non_null(strstr(text, "status stack overflow\n"));
+    assert_non_null(strstr(text, "reused"));
+    free(text);
+#endif
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -236,6 +258,7 @@ int main(void)
         cmocka_unit_test(test_environment_refuses_to_run_after_a_stack_overflow),
         cmocka_unit_test(test_other_environments_run_normally_after_one_overflowed),
         cmocka_unit_test(test_stack_overflow_is_reported_after_the_sigsegv_handler_was_reset),
+        cmocka_unit_test(test_stack_overflow_is_reported_on_a_stack_reused_from_a_cache),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
