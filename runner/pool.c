@@ -25,6 +25,7 @@ typedef struct {
     _Alignas(64) atomic_size_t done; /* written by its worker only */
     pthread_t tid;
     pool *pl;
+    sim_stack_cache *stacks; /* process stacks reused by this worker's replications */
 } worker;
 
 struct pool {
@@ -70,7 +71,7 @@ static char *message(sim_status st, const char *detail)
 }
 
 /* One replication, start to end, in its own environment. */
-static void run_task(pool *pl, size_t point, size_t rep)
+static void run_task(pool *pl, worker *w, size_t point, size_t rep)
 {
     runner_result *res = pl->res;
     runneri_point *pt = &res->pts[point];
@@ -78,7 +79,8 @@ static void run_task(pool *pl, size_t point, size_t rep)
     size_t s = rep - pt->first;
     double *row = pt->metrics + s * (e->n_metrics ? e->n_metrics : 1);
     sim_config cfg = {.stack_size = pl->opt->stack_size,
-                      .seed = runner_seed(res->seed, point, rep, res->crn)};
+                      .seed = runner_seed(res->seed, point, rep, res->crn),
+                      .stacks = w->stacks};
     sim_env *env = sim_env_new(&cfg);
     if (env == NULL) {
         pt->errors[s] = message(SIM_ENOMEM, "could not create the simulation environment");
@@ -100,6 +102,9 @@ static void *work(void *arg)
     worker *w = arg;
     pool *pl = w->pl;
     size_t done = 0;
+    /* Mapping a stack costs far more than a small replication; without a cache (out of
+     * memory) every environment maps its own. */
+    w->stacks = sim_stack_cache_new();
     for (;;) {
         if (atomic_load_explicit(&pl->stop, memory_order_relaxed))
             break;
@@ -116,9 +121,10 @@ static void *work(void *arg)
                 hi = mid;
         }
         const segment *sg = &pl->segs[lo];
-        run_task(pl, sg->point, sg->first_rep + (t - sg->offset));
+        run_task(pl, w, sg->point, sg->first_rep + (t - sg->offset));
         atomic_store_explicit(&w->done, ++done, memory_order_relaxed);
     }
+    sim_stack_cache_free(w->stacks);
     pthread_mutex_lock(&pl->mu);
     if (--pl->running == 0)
         pthread_cond_signal(&pl->cv);
