@@ -18,3 +18,8 @@ X(exp_queueing_mm1)
 X(exp_queueing_mmc)
 X(exp_queueing_md1)
 /* classic models (experiments/classic) */
+X(exp_classic_bank_renege)
+X(exp_classic_carwash)
+X(exp_classic_machine_shop)
+X(exp_classic_gas_station)
+X(exp_classic_broadcast_pipe)
