@@ -182,7 +182,6 @@ static runner_plan *parse_args(const runneri_cli *c, int argc, char **argv, int 
 {
     cursor cu = {c, argv[0], argc, 1, argv};
     runner_options_init(&ra->opt);
-    ra->opt.max_reps = 10000;
     ra->specs = calloc((size_t)argc, sizeof *ra->specs);
     if (ra->specs == NULL) {
         runneri_cli_usage(c, "out of memory");
@@ -219,7 +218,7 @@ static runner_plan *parse_args(const runneri_cli *c, int argc, char **argv, int 
                              "needs all replications)", cu.cmd);
         return NULL;
     }
-    if (ra->has_prec && ra->opt.max_reps < ra->opt.reps) {
+    if (ra->has_max && ra->opt.max_reps < ra->opt.reps) {
         runneri_cli_usage(c, "%s: --max-reps %zu is below -r %zu", cu.cmd, ra->opt.max_reps,
                           ra->opt.reps);
         return NULL;

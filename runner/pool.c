@@ -48,6 +48,7 @@ void runner_options_init(runner_options *opt)
     opt->seed = 1;
     opt->crn = 1;
     opt->confidence = 0.95;
+    opt->max_reps = 10000;
 }
 
 unsigned runner_default_threads(void)

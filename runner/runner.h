@@ -94,7 +94,8 @@ typedef struct {
     void *poll_ctx;
 } runner_options;
 
-void runner_options_init(runner_options *opt); /* reps 10, all reps, seed 1, crn, 0.95 */
+/* reps 10, every rep, seed 1, crn, confidence 0.95, no precision, max_reps 10000 */
+void runner_options_init(runner_options *opt);
 unsigned runner_default_threads(void);         /* online cores, at least 1 */
 
 typedef enum { RUNNER_REP_PENDING = 0, RUNNER_REP_OK, RUNNER_REP_FAILED } runner_rep_state;
