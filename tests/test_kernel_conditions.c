@@ -220,6 +220,27 @@ static void test_failure_after_the_condition_was_processed_is_not_handled_by_it(
     sim_unref(any);
 }
 
+/* SimPy: inner = env.all_of([e, env.timeout(5)]); outer = env.any_of([inner,
+ * env.timeout(9)]); e fails with ValueError(5) at 2 -> the waiter on outer catches it at
+ * 2 and the run ends normally at 9. */
+static void test_failure_of_a_nested_condition_fails_the_outer_one(void **state)
+{
+    kfix *f = *state;
+    sim_event *e = sim_event_new(f->env);
+    sim_event *inner_evs[2] = {e, sim_timeout(f->env, 5, NULL)};
+    sim_event *inner = sim_all_of(f->env, inner_evs, 2);
+    sim_event *outer_evs[2] = {inner, sim_timeout(f->env, 9, NULL)};
+    sim_event *outer = sim_any_of(f->env, outer_evs, 2);
+    sim_spawn(f->env, "w", wait_and_list, outer);
+    sim_spawn(f->env, "failer", fail_at_2, e);
+    assert_int_equal(sim_run(f->env, -1), SIM_OK);
+    assert_string_equal(kfix_trace(f), "2 event failed 5\n");
+    assert_true(sim_now(f->env) == 9);
+    unref_all(inner_evs, 2);
+    unref_all(outer_evs, 2);
+    sim_unref(outer);
+}
+
 /* ---- edge cases --------------------------------------------------------------------- */
 
 /* SimPy: b, a processed before; at 5, env.all_of([b, a]) is triggered at once (not yet
@@ -281,6 +302,20 @@ static void test_empty_any_of_succeeds_immediately(void **state)
     sim_unref(any);
 }
 
+/* SimPy: c = env.all_of([t, t]) -> both entries count; the value lists t twice. */
+static void test_event_listed_twice_counts_and_appears_twice(void **state)
+{
+    kfix *f = *state;
+    sim_event *t = sim_timeout(f->env, 1, IV(4));
+    sim_event *evs[2] = {t, t};
+    sim_event *all = sim_all_of(f->env, evs, 2);
+    sim_spawn(f->env, "w", wait_and_list, all);
+    assert_int_equal(sim_run(f->env, -1), SIM_OK);
+    assert_string_equal(kfix_trace(f), "1 [4,4]\n");
+    sim_unref(t);
+    sim_unref(all);
+}
+
 /* A condition whose handle is released at once still resumes its waiter. */
 static void *wait_on_released_condition(sim_proc *self, void *arg)
 {
@@ -316,9 +351,11 @@ int main(void)
         KTEST(test_failing_sub_event_fails_the_condition_with_its_error),
         KTEST(test_failed_condition_nobody_waits_on_stops_the_run),
         KTEST(test_failure_after_the_condition_was_processed_is_not_handled_by_it),
+        KTEST(test_failure_of_a_nested_condition_fails_the_outer_one),
         KTEST(test_condition_over_processed_events_is_triggered_at_once),
         KTEST(test_empty_all_of_succeeds_immediately_with_an_empty_value),
         KTEST(test_empty_any_of_succeeds_immediately),
+        KTEST(test_event_listed_twice_counts_and_appears_twice),
         KTEST(test_condition_keeps_its_sub_events_alive_after_their_handles_go),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

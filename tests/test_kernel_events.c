@@ -305,6 +305,168 @@ static void test_failed_event_value_is_null_and_error_is_kept(void **state)
     sim_unref(ev);
 }
 
+/* ---- randomised order against a reference ----------------------------------------- */
+
+/* A random schedule, run twice: by the kernel and by a naive reference queue that scans
+ * for the smallest (time, priority, seq). Every processed timeout creates one new timeout
+ * (delays drawn from a small set, 0 included, so ties abound and zero delays join the
+ * time being processed) and sometimes spawns a process (an URGENT start at now, then
+ * its NORMAL process event). Both sides draw from one generator in processing order,
+ * so any difference in order shows up as a different sequence of ids. */
+#define ORDER_IDS 20000
+#define ORDER_START 100
+
+static const double order_delays[] = {0, 0.5, 1, 1, 2, 3.25};
+
+typedef struct order_run order_run;
+typedef struct {
+    sim_hook hook; /* first member */
+    order_run *run;
+    int id;
+} order_node;
+
+struct order_run {
+    sim_env *env;
+    sim_rng rng;
+    int next_id;
+    int n_seen;
+    int seen[2 * ORDER_IDS];
+    order_node nodes[ORDER_IDS];
+};
+
+static void order_timeout(order_run *r, double delay);
+
+static void *order_proc(sim_proc *self, void *arg)
+{
+    (void)self;
+    order_node *n = arg;
+    n->run->seen[n->run->n_seen++] = n->id;
+    return NULL;
+}
+
+/* What happens when timeout or start `id` is processed, shared by both sides: the
+ * draws decide one new timeout and maybe one spawn. */
+static int order_plan(sim_rng *rng, double *delay)
+{
+    *delay = order_delays[sim_rng_bounded(rng, 6)];
+    return sim_rng_bounded(rng, 5) == 0; /* spawn? */
+}
+
+static void order_fired(sim_hook *h, sim_event *ev)
+{
+    (void)ev;
+    order_node *n = (order_node *)(void *)h;
+    order_run *r = n->run;
+    r->seen[r->n_seen++] = n->id;
+    double delay;
+    int spawn = order_plan(&r->rng, &delay);
+    if (r->next_id < ORDER_IDS)
+        order_timeout(r, delay);
+    if (spawn && r->next_id < ORDER_IDS) {
+        order_node *p = &r->nodes[r->next_id];
+        p->run = r;
+        p->id = r->next_id++;
+        sim_spawn(r->env, NULL, order_proc, p);
+    }
+}
+
+static void order_timeout(order_run *r, double delay)
+{
+    order_node *n = &r->nodes[r->next_id];
+    n->run = r;
+    n->id = r->next_id++;
+    n->hook.fn = order_fired;
+    sim_event *t = sim_timeout(r->env, delay, NULL);
+    sim_event_hook(t, &n->hook);
+    sim_unref(t);
+}
+
+/* The reference: pending entries scanned linearly. kind 0 timeout, 1 start, 2 process
+ * event (it records nothing but takes a seq, as the kernel's does). */
+typedef struct {
+    double time;
+    int prio, kind, id;
+    uint64_t seq;
+} ref_entry;
+
+typedef struct {
+    ref_entry q[4 * ORDER_IDS];
+    size_t n;
+    uint64_t seq;
+    double now;
+    int next_id, n_seen;
+    int seen[2 * ORDER_IDS];
+} ref_run;
+
+static void ref_push(ref_run *r, double delay, int prio, int kind, int id)
+{
+    r->q[r->n++] = (ref_entry){r->now + delay, prio, kind, id, r->seq++};
+}
+
+static void ref_simulate(ref_run *r, sim_rng *rng)
+{
+    for (int i = 0; i < ORDER_START; i++) {
+        double delay;
+        order_plan(rng, &delay);
+        ref_push(r, delay, SIM_NORMAL, 0, r->next_id++);
+    }
+    while (r->n > 0) {
+        size_t best = 0;
+        for (size_t i = 1; i < r->n; i++) {
+            const ref_entry *a = &r->q[i], *b = &r->q[best];
+            if (a->time < b->time ||
+                (a->time == b->time && (a->prio < b->prio ||
+                                        (a->prio == b->prio && a->seq < b->seq))))
+                best = i;
+        }
+        ref_entry e = r->q[best];
+        r->q[best] = r->q[--r->n];
+        r->now = e.time;
+        if (e.kind == 2)
+            continue;
+        r->seen[r->n_seen++] = e.id;
+        if (e.kind == 1) { /* the process runs and returns: its event, NORMAL at now */
+            ref_push(r, 0, SIM_NORMAL, 2, e.id);
+            continue;
+        }
+        double delay;
+        int spawn = order_plan(rng, &delay);
+        if (r->next_id < ORDER_IDS)
+            ref_push(r, delay, SIM_NORMAL, 0, r->next_id++);
+        if (spawn && r->next_id < ORDER_IDS)
+            ref_push(r, 0, SIM_URGENT, 1, r->next_id++);
+    }
+}
+
+static void test_random_schedules_run_in_time_priority_trigger_order(void **state)
+{
+    kfix *f = *state;
+    order_run *run = calloc(1, sizeof *run);
+    ref_run *ref = calloc(1, sizeof *ref);
+    assert_non_null(run);
+    assert_non_null(ref);
+    sim_rng ref_rng;
+    sim_rng_seed(&run->rng, 42, 7);
+    sim_rng_seed(&ref_rng, 42, 7);
+    run->env = f->env;
+    for (int i = 0; i < ORDER_START; i++) {
+        double delay;
+        order_plan(&run->rng, &delay);
+        order_timeout(run, delay);
+    }
+    assert_int_equal(sim_run(f->env, -1), SIM_OK);
+    ref_simulate(ref, &ref_rng);
+    assert_int_equal(run->next_id, ORDER_IDS);
+    assert_int_equal(run->n_seen, ref->n_seen);
+    for (int i = 0; i < ref->n_seen; i++)
+        if (run->seen[i] != ref->seen[i])
+            fail_msg("position %d: kernel processed id %d, reference %d", i, run->seen[i],
+                     ref->seen[i]);
+    assert_true(sim_now(f->env) == ref->now);
+    free(run);
+    free(ref);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -326,6 +488,7 @@ int main(void)
         KTEST(test_run_can_go_on_after_an_unhandled_failure),
         KTEST(test_defused_failed_event_does_not_stop_the_run),
         KTEST(test_failed_event_value_is_null_and_error_is_kept),
+        KTEST(test_random_schedules_run_in_time_priority_trigger_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -218,6 +218,27 @@ static void test_sleep_advances_the_clock_by_its_delay(void **state)
     assert_string_equal(kfix_trace(f), "0.5 a\n2.75 b\n2.75 c\n");
 }
 
+static void *sleep_tenths(sim_proc *self, void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 10; i++)
+        sim_sleep(self, 0.1);
+    say(self, "done");
+    return NULL;
+}
+
+/* The clock adds delays one by one in doubles, as SimPy's now + delay does:
+ *   def r(env):
+ *       for i in range(10): yield env.timeout(0.1)
+ *       print(repr(env.now))   # 0.9999999999999999 */
+static void test_sleeps_accumulate_time_in_doubles_as_simpy_does(void **state)
+{
+    kfix *f = *state;
+    sim_spawn(f->env, "s", sleep_tenths, NULL);
+    assert_int_equal(sim_run(f->env, -1), SIM_OK);
+    assert_string_equal(kfix_trace(f), "0.9999999999999999 done\n");
+}
+
 static void *wait_with_null_value(sim_proc *self, void *arg)
 {
     sim_status st = sim_wait(self, arg, NULL);
@@ -275,6 +296,7 @@ int main(void)
         KTEST(test_process_without_a_name_gets_a_generated_one),
         KTEST(test_spawned_process_runs_without_a_handle),
         KTEST(test_sleep_advances_the_clock_by_its_delay),
+        KTEST(test_sleeps_accumulate_time_in_doubles_as_simpy_does),
         KTEST(test_wait_accepts_a_null_value_pointer),
         KTEST(test_many_processes_interleave_on_their_own_stacks),
     };
