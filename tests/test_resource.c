@@ -318,6 +318,53 @@ static void cancel_while_queued_leaves_no_ghost(void **state)
     sim_resource_free(r);
 }
 
+/* A waiter interrupted in its queue releases its request, as SimPy's `with` exit does. */
+typedef struct {
+    sim_resource *r;
+    sim_status st;
+    int granted;
+} waiter_arg;
+
+static void *interruptible_waiter(sim_proc *self, void *arg)
+{
+    waiter_arg *w = arg;
+    sim_event *req = sim_request(w->r);
+    w->st = sim_wait(self, req, NULL);
+    w->granted = w->st == SIM_OK;
+    sim_release(w->r, req);
+    sim_unref(req);
+    return NULL;
+}
+
+static void *interrupter(sim_proc *self, void *arg)
+{
+    sim_sleep(self, 1);
+    sim_interrupt(arg, "go away");
+    return NULL;
+}
+
+static void interrupted_waiter_leaves_no_ghost(void **state)
+{
+    sim_env *env = *state;
+    sim_resource *r = sim_resource_new(env, 1);
+    sim_event *held = sim_request(r);
+    waiter_arg w = {r, SIM_OK, 0}, later = {r, SIM_OK, 0};
+    sim_proc *p = sim_process(env, "waiter", interruptible_waiter, &w);
+    sim_spawn(env, "interrupter", interrupter, p);
+    assert_int_equal(sim_run(env, 2), SIM_OK);
+    assert_int_equal(w.st, SIM_INTERRUPTED);
+    assert_int_equal(sim_resource_queue_length(r), 0);
+    sim_spawn(env, "later", interruptible_waiter, &later);
+    assert_int_equal(sim_run(env, 3), SIM_OK);
+    sim_release(r, held); /* the slot goes to `later`, not to the interrupted one */
+    assert_int_equal(sim_run(env, -1), SIM_OK);
+    assert_true(later.granted);
+    assert_false(w.granted);
+    assert_int_equal(sim_resource_count(r), 0);
+    sim_unref(held), sim_unref(sim_proc_event(p));
+    sim_resource_free(r);
+}
+
 static void releasing_a_request_never_granted_just_removes_it(void **state)
 {
     sim_env *env = *state;
@@ -526,6 +573,7 @@ int main(void)
             release_frees_the_slot_at_once_and_grants_when_processed, setup, teardown),
         cmocka_unit_test_setup_teardown(queue_is_rescanned_in_simpy_order, setup, teardown),
         cmocka_unit_test_setup_teardown(cancel_while_queued_leaves_no_ghost, setup, teardown),
+        cmocka_unit_test_setup_teardown(interrupted_waiter_leaves_no_ghost, setup, teardown),
         cmocka_unit_test_setup_teardown(releasing_a_request_never_granted_just_removes_it,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(releasing_twice_or_a_foreign_event_is_an_error, setup,
