@@ -54,7 +54,6 @@ void simi_proc_finish_entry(sim_proc *p)
 {
     simi_event_release(p->target); /* the init event */
     p->target = NULL;
-    p->started = 1;
     void *value = p->fn(p, p->arg);
     p->alive = 0;
     if (p->failing) {
@@ -104,7 +103,6 @@ static sim_proc *start(sim_env *env, const char *name, sim_proc_fn fn, void *arg
     p->cause = NULL;
     p->tsan_fiber = NULL;
     p->alive = 1;
-    p->started = 0;
     p->failing = 0;
     p->fail_error = 0;
     /* A plain bounded copy: a process per customer makes this a hot path. */
@@ -262,19 +260,8 @@ void simi_interrupt_fire(sim_event *ev)
         return;
     if (p->target)
         simi_remove_waiter(p->target, &p->resume);
-    if (!p->started) {
-        /* Interrupted before it ran: SimPy throws into the unstarted generator, so the
-         * process fails at once with the interruption, its function never called. */
-        simi_event_release(p->target);
-        p->target = NULL;
-        p->alive = 0;
-        p->ev.ok = 0;
-        p->ev.error = SIM_INTERRUPTED;
-        simi_schedule(&p->ev, 0, SIM_NORMAL);
-        simi_coro_release(p->ev.env, p);
-        simi_event_release(&p->ev); /* its running reference */
-        return;
-    }
+    /* A process always starts before any interruption of it is processed: its URGENT
+     * init event was scheduled first. */
     p->wake = ev;
     simi_switch_to(p->ev.env, p);
 }

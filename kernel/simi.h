@@ -78,7 +78,6 @@ struct sim_proc {
     void *asan_fake_stack;  /* AddressSanitizer fiber bookkeeping */
     void *tsan_fiber;       /* ThreadSanitizer fiber */
     uint8_t alive;          /* its function has not returned */
-    uint8_t started;
     uint8_t failing;        /* sim_exit_fail was called */
     int fail_error;
     char name[40];
