@@ -32,6 +32,7 @@ static const guide_case cases[] = {
     {"basic_interrupt", "07_basic_interrupt.out", 10},   /* the cut-short timeout fires */
     {"resumable_interrupt", "08_resumable_interrupt.out", 10},
     {"interrupt_cause", "09_interrupt_cause.out", 19},   /* likewise, after the emergency */
+    {"preemptive_resource", "10_preemptive_resource.out", 5},
     {"producer_consumer", "11_producer_consumer.out", 20}, /* run(until=20) stops at 20 */
     {"handshake", "12_handshake.out", 3},                /* deadlock: the queue empties */
 };
