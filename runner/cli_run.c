@@ -335,15 +335,37 @@ static void report_failures(const runneri_cli *c, const runner_result *res)
             runner_result_completed(res));
 }
 
+/* Points that missed the precision target, and why: the cap, failures, or a stop. */
 static void report_precision(const runneri_cli *c, const runner_result *res, size_t max)
 {
-    size_t missed = 0, n = runner_result_points(res);
-    for (size_t p = 0; p < n; p++)
-        missed += runner_result_precision_met(res, p) == 0;
-    if (missed)
-        fprintf(c->err, "procsim: precision %g not reached at %zu of %zu points "
-                        "(--max-reps %zu, a failure or an interruption stopped them)\n",
-                runner_result_precision(res), missed, n, max);
+    size_t missed = 0, capped = 0, failed = 0, n = runner_result_points(res);
+    for (size_t p = 0; p < n; p++) {
+        if (runner_result_precision_met(res, p) != 0)
+            continue;
+        size_t first, end, bad = 0;
+        missed++;
+        runner_result_reps(res, p, &first, &end);
+        for (size_t r = first; r < end; r++)
+            bad += runner_result_state(res, p, r) == RUNNER_REP_FAILED;
+        failed += bad > 0;
+        capped += bad == 0 && end >= max;
+    }
+    if (missed == 0)
+        return;
+    fprintf(c->err, "procsim: precision %g not reached at %zu of %zu points (",
+            runner_result_precision(res), missed, n);
+    const char *sep = "";
+    if (capped) {
+        fprintf(c->err, "%zu at --max-reps %zu", capped, max);
+        sep = ", ";
+    }
+    if (failed) {
+        fprintf(c->err, "%s%zu with failed replications", sep, failed);
+        sep = ", ";
+    }
+    if (missed > capped + failed)
+        fprintf(c->err, "%s%zu interrupted", sep, missed - capped - failed);
+    fputs(")\n", c->err);
 }
 
 /* Write the requested files (all or none committed on a write error) and the table. */
