@@ -14,9 +14,7 @@ struct sim_container {
     sim_env *env;
     double capacity, level;
     simi_wq_list putq, getq; /* waiting requests, in arrival order */
-    simi_wq_list fired;      /* triggered requests whose callback has not run yet */
     simi_wq_pool pool;
-    simi_wq_map map; /* event -> record, for cancel */
 };
 
 sim_container *sim_container_new(sim_env *env, double capacity, double init)
@@ -44,41 +42,35 @@ sim_container *sim_container_new(sim_env *env, double capacity, double init)
     c->capacity = capacity;
     c->level = init;
     simi_wq_pool_init(&c->pool);
-    simi_wq_map_init(&c->map);
     return c;
 }
 
-static void forget(simi_req *q, void *unused)
+/* Callbacks of events still in the kernel's queue must not reach freed memory; queued
+ * requests give back their reference. */
+static void forget(simi_req *q, void *ctx)
 {
-    (void)unused;
     simi_req_unhook(q);
-    sim_unref(q->ev);
+    if (q->where == SIMI_WQ_QUEUED)
+        sim_unref(q->ev);
+    simi_wq_pool_put(ctx, q);
 }
 
 void sim_container_free(sim_container *c)
 {
     if (!c)
         return;
-    simi_wq_map_each(&c->map, forget, NULL);
-    simi_wq_map_fini(&c->map);
+    simi_wq_pool_each(&c->pool, forget, &c->pool);
     simi_wq_pool_fini(&c->pool);
     free(c);
 }
 
-/* Record a successful request: it leaves its queue and waits for its callback. */
-static void fire(sim_container *c, simi_wq_list *queue, simi_req *q)
+/* A triggered request leaves its queue and waits for its callback; the kernel's
+ * reference on the event replaces ours. A queued request someone else triggered takes
+ * this way too (SimPy would raise). */
+static void leave_queue(simi_wq_list *queue, simi_req *q)
 {
     simi_wq_list_remove(queue, q);
-    simi_wq_list_push(&c->fired, q);
-    q->where = SIMI_WQ_FIRED;
-    sim_succeed(q->ev, NULL);
-}
-
-/* A queued request someone else triggered is dropped (SimPy would raise). */
-static void drop(sim_container *c, simi_wq_list *queue, simi_req *q)
-{
-    simi_wq_list_remove(queue, q);
-    simi_wq_list_push(&c->fired, q);
+    sim_unref(q->ev);
     q->where = SIMI_WQ_FIRED;
 }
 
@@ -88,10 +80,11 @@ static void trigger_put(sim_container *c)
     while (q) {
         simi_req *next = q->next;
         if (sim_is_triggered(q->ev)) {
-            drop(c, &c->putq, q);
+            leave_queue(&c->putq, q);
         } else if (c->capacity - c->level >= q->amount) {
             c->level += q->amount;
-            fire(c, &c->putq, q);
+            sim_succeed(q->ev, NULL);
+            leave_queue(&c->putq, q);
         } else {
             break;
         }
@@ -105,10 +98,11 @@ static void trigger_get(sim_container *c)
     while (q) {
         simi_req *next = q->next;
         if (sim_is_triggered(q->ev)) {
-            drop(c, &c->getq, q);
+            leave_queue(&c->getq, q);
         } else if (c->level >= q->amount) {
             c->level -= q->amount;
-            fire(c, &c->getq, q);
+            sim_succeed(q->ev, NULL);
+            leave_queue(&c->getq, q);
         } else {
             break;
         }
@@ -117,22 +111,25 @@ static void trigger_get(sim_container *c)
 }
 
 /* A put was processed: scan the gets; a get was processed: scan the puts. */
-static void processed(simi_req *q)
+static void processed(sim_hook *h, sim_event *ev)
 {
+    simi_req *q = simi_req_of_hook(h);
     sim_container *c = q->owner;
-    if (q->where == SIMI_WQ_QUEUED) /* triggered by someone else and not scanned since */
-        simi_wq_list_remove(q->is_put ? &c->putq : &c->getq, q);
-    else
-        simi_wq_list_remove(&c->fired, q);
-    if (q->is_put)
+    int is_put = q->is_put;
+    (void)ev;
+    if (q->where == SIMI_WQ_QUEUED) { /* triggered by someone else, not scanned since */
+        simi_wq_list_remove(is_put ? &c->putq : &c->getq, q);
+        sim_unref(q->ev);
+    }
+    simi_wq_pool_put(&c->pool, q);
+    if (is_put)
         trigger_get(c);
     else
         trigger_put(c);
-    simi_wq_map_del(&c->map, q);
-    sim_unref(q->ev);
-    simi_wq_pool_put(&c->pool, q);
 }
 
+/* SimPy's Put/Get.__init__: join the queue (tagged for cancel, our reference held while
+ * it waits), hook the callback, scan the queue. */
 static sim_event *request(sim_container *c, double amount, int is_put)
 {
     if (!c)
@@ -147,31 +144,29 @@ static sim_event *request(sim_container *c, double amount, int is_put)
                           is_put ? "put" : "get", amount, c->capacity);
         return NULL;
     }
+    sim_event *ev = sim_event_new(c->env);
+    if (!ev)
+        return NULL;
     simi_req *q = simi_wq_pool_get(&c->pool);
-    if (!q || !simi_wq_map_reserve(&c->map)) {
-        if (q)
-            simi_wq_pool_put(&c->pool, q);
+    if (!q) {
+        sim_unref(ev);
         sim_env_set_error(c->env, "out of memory in a container request");
         return NULL;
     }
-    q->ev = sim_event_new(c->env);
-    if (!q->ev) {
-        simi_wq_pool_put(&c->pool, q);
-        return NULL;
-    }
-    sim_ref(q->ev);
+    q->ev = ev;
     q->owner = c;
     q->is_put = (unsigned char)is_put;
     q->amount = amount;
-    simi_wq_map_put(&c->map, q);
-    simi_wq_list_push(is_put ? &c->putq : &c->getq, q);
     q->where = SIMI_WQ_QUEUED;
+    simi_wq_tag(q);
+    sim_ref(ev);
+    simi_wq_list_push(is_put ? &c->putq : &c->getq, q);
     simi_req_hook(q, processed);
     if (is_put)
         trigger_put(c);
     else
         trigger_get(c);
-    return q->ev;
+    return ev;
 }
 
 sim_event *sim_container_put(sim_container *c, double amount)
@@ -188,7 +183,7 @@ sim_status sim_container_cancel(sim_container *c, sim_event *ev)
 {
     if (!c || !ev)
         return SIM_EINVAL;
-    simi_req *q = simi_wq_map_get(&c->map, ev);
+    simi_req *q = simi_wq_pool_find(&c->pool, ev);
     if (!q) {
         if (sim_is_triggered(ev)) /* ours and done, or not a waiting request at all */
             return SIM_OK;
@@ -198,9 +193,7 @@ sim_status sim_container_cancel(sim_container *c, sim_event *ev)
     if (q->where != SIMI_WQ_QUEUED || sim_is_triggered(ev))
         return SIM_OK; /* Put/Get.cancel: only untriggered requests leave the queue */
     simi_wq_list_remove(q->is_put ? &c->putq : &c->getq, q);
-    simi_wq_map_del(&c->map, q);
-    forget(q, NULL);
-    simi_wq_pool_put(&c->pool, q);
+    forget(q, &c->pool);
     return SIM_OK;
 }
 

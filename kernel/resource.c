@@ -5,7 +5,12 @@
  * event whose callback examines the queue head when it is processed. The get queue of a
  * SimPy Resource is always empty after each release (releases always succeed), so
  * requests need no callback of their own. Every scan examines the head only: SimPy's
- * Resource._do_put returns None, which ends its _trigger_put loop after one request.  */
+ * Resource._do_put returns None, which ends its _trigger_put loop after one request.
+ *
+ * Fast path: a request that finds the queue empty and a slot free is what SimPy's scan
+ * would examine alone and grant, so it is granted without touching the queue. A record
+ * holds a reference on its request only while queued (the resource triggers it later);
+ * release events are kept alive by the kernel's queue until their hook has run.      */
 #include "sim.h"
 #include "sim_waitq.h"
 
@@ -16,12 +21,11 @@ enum kind { FIFO, PRIORITY, PREEMPTIVE };
 struct sim_resource {
     sim_env *env;
     long capacity;
+    long count; /* slots in use */
     enum kind kind;
-    simi_wq_queue queue;  /* waiting requests: FIFO list, or heap ordered by key then seq */
-    simi_wq_list users;   /* granted requests, in grant order */
-    simi_wq_list pending; /* release events whose callback has not run yet */
-    simi_wq_pool pool;
-    simi_wq_map map; /* request event -> record, for sim_release */
+    simi_wq_queue queue; /* waiting requests: FIFO list, or heap ordered by key then seq */
+    simi_wq_list users;  /* PREEMPTIVE only: granted requests in grant order */
+    simi_wq_pool pool;   /* request and release records */
     uint64_t seq;
 };
 
@@ -62,7 +66,6 @@ static sim_resource *resource_new(sim_env *env, long capacity, enum kind kind)
     r->kind = kind;
     simi_wq_queue_init(&r->queue, kind == FIFO ? NULL : queue_less);
     simi_wq_pool_init(&r->pool);
-    simi_wq_map_init(&r->map);
     return r;
 }
 
@@ -81,49 +84,58 @@ sim_resource *sim_preemptive_resource_new(sim_env *env, long capacity)
     return resource_new(env, capacity, PREEMPTIVE);
 }
 
-/* Drop every reference a request record holds. */
-static void drop_refs(simi_req *q, void *unused)
-{
-    (void)unused;
-    if (q->proc)
-        sim_unref(sim_proc_event(q->proc));
-    if (q->cause.by)
-        sim_unref(sim_proc_event(q->cause.by));
-    if (q->cause.by_request)
-        sim_unref(q->cause.by_request);
-    sim_unref(q->ev);
-}
-
+/* A request record goes back to the pool with the references it holds. */
 static void req_free(sim_resource *r, simi_req *q)
 {
-    simi_wq_map_del(&r->map, q);
-    drop_refs(q, NULL);
+    if (q->where == SIMI_WQ_QUEUED)
+        sim_unref(q->ev);
+    if (r->kind == PREEMPTIVE) {
+        if (q->proc)
+            sim_unref(sim_proc_event(q->proc));
+        if (q->cause.by)
+            sim_unref(sim_proc_event(q->cause.by));
+        if (q->cause.by_request)
+            sim_unref(q->cause.by_request);
+    }
     simi_wq_pool_put(&r->pool, q);
+}
+
+/* Release events still in the kernel's queue must not call back into freed memory. */
+static void forget(simi_req *q, void *ctx)
+{
+    if (q->has_cb)
+        simi_req_unhook(q);
+    else
+        req_free(ctx, q);
 }
 
 void sim_resource_free(sim_resource *r)
 {
     if (!r)
         return;
-    simi_wq_map_each(&r->map, drop_refs, NULL);
-    /* release events still in the kernel's queue must not call back into freed memory */
-    for (simi_req *q = r->pending.head; q; q = q->next) {
-        simi_req_unhook(q);
-        sim_unref(q->ev);
-    }
+    simi_wq_pool_each(&r->pool, forget, r);
     simi_wq_queue_fini(&r->queue);
-    simi_wq_map_fini(&r->map);
     simi_wq_pool_fini(&r->pool);
     free(r);
 }
 
+static void take_slot(sim_resource *r, simi_req *q)
+{
+    r->count++;
+    q->where = SIMI_WQ_HOLDING;
+    if (r->kind == PREEMPTIVE) {
+        simi_wq_list_push(&r->users, q);
+        q->usage_since = sim_now(r->env);
+    }
+}
+
+/* Grant the queue head: it leaves the queue, and the kernel's reference replaces ours. */
 static void grant(sim_resource *r, simi_req *q)
 {
     simi_wq_queue_remove(&r->queue, q);
-    simi_wq_list_push(&r->users, q);
-    q->where = SIMI_WQ_HOLDING;
-    q->usage_since = sim_now(r->env);
+    take_slot(r, q);
     sim_succeed(q->ev, NULL);
+    sim_unref(q->ev);
 }
 
 /* PreemptiveResource._do_put: evict the user with the largest key (the last granted
@@ -138,6 +150,7 @@ static void preempt(sim_resource *r, simi_req *q)
     if (!victim || key_cmp(victim, q) <= 0)
         return;
     simi_wq_list_remove(&r->users, victim);
+    r->count--;
     victim->where = SIMI_WQ_PREEMPTED;
     victim->cause.by = q->proc;
     victim->cause.by_request = sim_ref(q->ev);
@@ -158,52 +171,58 @@ static void trigger_put(sim_resource *r)
     simi_req *q;
     while ((q = simi_wq_queue_first(&r->queue)) && sim_is_triggered(q->ev)) {
         simi_wq_queue_remove(&r->queue, q);
+        sim_unref(q->ev);
         q->where = SIMI_WQ_NOWHERE;
     }
     if (!q)
         return;
-    if (r->kind == PREEMPTIVE && q->preempt && r->users.n >= (size_t)r->capacity)
+    if (r->kind == PREEMPTIVE && q->preempt && r->count >= r->capacity)
         preempt(r, q);
-    if (r->users.n < (size_t)r->capacity)
+    if (r->count < r->capacity)
         grant(r, q);
 }
 
-/* SimPy's Put.__init__: join the queue, then examine its head. Resources need no hook on
- * the request (their get queue is always empty, see the top of the file). */
+/* SimPy's Put.__init__: join the queue, then examine its head. */
 static sim_event *request(sim_resource *r, int priority, int preempt_flag)
 {
+    sim_event *ev = sim_event_new(r->env);
+    if (!ev)
+        return NULL;
     simi_req *q = simi_wq_pool_get(&r->pool);
-    if (!q || !simi_wq_map_reserve(&r->map) || !simi_wq_queue_reserve(&r->queue)) {
+    if (!q || !simi_wq_queue_reserve(&r->queue)) {
         if (q)
             simi_wq_pool_put(&r->pool, q);
+        sim_unref(ev);
         sim_env_set_error(r->env, "out of memory in sim_request");
         return NULL;
     }
-    q->ev = sim_event_new(r->env);
-    if (!q->ev) {
-        simi_wq_pool_put(&r->pool, q);
-        return NULL;
-    }
-    sim_ref(q->ev); /* ours; the caller gets the one from sim_event_new */
+    q->ev = ev;
     q->owner = r;
-    q->is_put = 1;
-    q->seq = r->seq++;
-    q->priority = priority;
-    q->preempt = preempt_flag != 0;
-    q->time = sim_now(r->env);
-    q->usage_since = 0;
-    q->cause = (sim_preempted){0};
-    q->proc = NULL;
-    if (r->kind == PREEMPTIVE) { /* only a preemption needs the process, and a ref on it */
-        q->proc = sim_active_process(r->env);
-        if (q->proc)
-            sim_ref(sim_proc_event(q->proc));
+    simi_wq_tag(q);
+    if (r->kind != FIFO) {
+        q->seq = r->seq++;
+        q->priority = priority;
+        q->preempt = preempt_flag != 0;
+        q->time = sim_now(r->env);
+        q->usage_since = 0;
+        q->cause = (sim_preempted){0};
+        q->proc = NULL;
+        if (r->kind == PREEMPTIVE) { /* only a preemption needs the process */
+            q->proc = sim_active_process(r->env);
+            if (q->proc)
+                sim_ref(sim_proc_event(q->proc));
+        }
     }
-    simi_wq_map_put(&r->map, q);
-    simi_wq_queue_push(&r->queue, q);
+    if (simi_wq_queue_len(&r->queue) == 0 && r->count < r->capacity) {
+        take_slot(r, q); /* the scan would examine this request alone and grant it */
+        sim_succeed(ev, NULL);
+        return ev;
+    }
+    sim_ref(ev); /* ours while queued; the caller has the one from sim_event_new */
     q->where = SIMI_WQ_QUEUED;
+    simi_wq_queue_push(&r->queue, q);
     trigger_put(r);
-    return q->ev;
+    return ev;
 }
 
 sim_event *sim_request_prio(sim_resource *r, int priority, int preempt)
@@ -223,51 +242,55 @@ sim_event *sim_request(sim_resource *r)
 }
 
 /* The release event was processed: SimPy's Get callback _trigger_put. */
-static void released(simi_req *rel)
+static void released(sim_hook *h, sim_event *ev)
 {
+    simi_req *rel = simi_req_of_hook(h);
     sim_resource *r = rel->owner;
-    simi_wq_list_remove(&r->pending, rel);
-    trigger_put(r);
-    sim_unref(rel->ev);
+    (void)ev;
     simi_wq_pool_put(&r->pool, rel);
+    trigger_put(r);
 }
 
 sim_status sim_release(sim_resource *r, sim_event *req)
 {
     if (!r || !req)
         return SIM_EINVAL;
-    simi_req *q = simi_wq_map_get(&r->map, req);
+    simi_req *q = simi_wq_pool_find(&r->pool, req);
     if (!q) {
         sim_env_set_error(r->env, "sim_release: not a live request of this resource");
         return SIM_EINVAL;
     }
-    simi_req *rel = simi_wq_pool_get(&r->pool);
-    sim_event *ev = rel ? sim_event_new(r->env) : NULL;
-    if (!ev) {
-        if (rel)
-            simi_wq_pool_put(&r->pool, rel);
+    sim_event *ev = sim_event_new(r->env);
+    simi_req *rel = ev ? simi_wq_pool_get(&r->pool) : NULL;
+    if (!rel) {
+        if (ev)
+            sim_unref(ev);
         sim_env_set_error(r->env, "out of memory in sim_release");
         return SIM_ENOMEM;
     }
     /* Request.__exit__: cancel() if still waiting, then release() */
-    if (q->where == SIMI_WQ_QUEUED)
+    if (q->where == SIMI_WQ_QUEUED) {
         simi_wq_queue_remove(&r->queue, q);
-    else if (q->where == SIMI_WQ_HOLDING)
-        simi_wq_list_remove(&r->users, q);
+    } else if (q->where == SIMI_WQ_HOLDING) {
+        r->count--;
+        if (r->kind == PREEMPTIVE)
+            simi_wq_list_remove(&r->users, q);
+    }
     req_free(r, q);
-    /* Release.__init__: the callback goes first, then the event succeeds at once */
+    /* Release.__init__: the callback goes first, then the event succeeds at once; the
+     * kernel's queue keeps it alive until the callback ran */
     rel->ev = ev;
     rel->owner = r;
     rel->where = SIMI_WQ_FIRED;
-    simi_wq_list_push(&r->pending, rel);
     simi_req_hook(rel, released);
     sim_succeed(ev, NULL);
+    sim_unref(ev);
     return SIM_OK;
 }
 
 long sim_resource_count(const sim_resource *r)
 {
-    return r ? (long)r->users.n : 0;
+    return r ? r->count : 0;
 }
 
 long sim_resource_capacity(const sim_resource *r)

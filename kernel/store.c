@@ -29,9 +29,8 @@ struct sim_store {
     slot *it; /* ring (PLAIN, FILTER: it[(head + i) & (cap - 1)]) or heap (PRIORITY) */
     size_t head, n, cap;
     uint64_t seq; /* put order of items */
-    simi_wq_list putq, getq, fired;
+    simi_wq_list putq, getq; /* waiting requests, in arrival order */
     simi_wq_pool pool;
-    simi_wq_map map;
 };
 
 static sim_store *store_new(sim_env *env, long capacity, enum kind kind)
@@ -51,7 +50,6 @@ static sim_store *store_new(sim_env *env, long capacity, enum kind kind)
     s->kind = kind;
     s->capacity = capacity;
     simi_wq_pool_init(&s->pool);
-    simi_wq_map_init(&s->map);
     return s;
 }
 
@@ -70,19 +68,21 @@ sim_store *sim_priority_store_new(sim_env *env, long capacity)
     return store_new(env, capacity, PRIORITY);
 }
 
-static void forget(simi_req *q, void *unused)
+/* Callbacks of events still in the kernel's queue must not reach freed memory; queued
+ * requests give back their reference. */
+static void forget(simi_req *q, void *ctx)
 {
-    (void)unused;
     simi_req_unhook(q);
-    sim_unref(q->ev);
+    if (q->where == SIMI_WQ_QUEUED)
+        sim_unref(q->ev);
+    simi_wq_pool_put(ctx, q);
 }
 
 void sim_store_free(sim_store *s)
 {
     if (!s)
         return;
-    simi_wq_map_each(&s->map, forget, NULL);
-    simi_wq_map_fini(&s->map);
+    simi_wq_pool_each(&s->pool, forget, &s->pool);
     simi_wq_pool_fini(&s->pool);
     free(s->it);
     free(s);
@@ -165,25 +165,55 @@ static void *ring_take(sim_store *s, size_t i)
     return item;
 }
 
+static void add_item(sim_store *s, void *item, double priority)
+{
+    slot x = {item, priority, s->seq++};
+    if (s->kind == PRIORITY)
+        heap_push(s, x);
+    else
+        *ring_at(s, s->n++) = x;
+}
+
+/* The item a plain get takes: Store.items.pop(0) or heappop. */
+static void *take_first(sim_store *s)
+{
+    if (s->kind == PRIORITY)
+        return heap_pop(s);
+    void *item = s->it[s->head].item;
+    s->head = (s->head + 1) & (s->cap - 1);
+    s->n--;
+    return item;
+}
+
 /* ---- scans ------------------------------------------------------------------------ */
 
-static void fire(sim_store *s, simi_wq_list *queue, simi_req *q, void *value)
+/* A waiting request starts waiting: tagged for cancel, and our reference on it. */
+static void enqueue(simi_wq_list *queue, simi_req *q)
+{
+    simi_wq_tag(q);
+    sim_ref(q->ev);
+    q->where = SIMI_WQ_QUEUED;
+    simi_wq_list_push(queue, q);
+}
+
+/* A triggered request leaves its queue: the kernel's reference replaces ours. With a
+ * hook it waits for it; without one it is done. */
+static void leave_queue(sim_store *s, simi_wq_list *queue, simi_req *q)
 {
     simi_wq_list_remove(queue, q);
-    simi_wq_list_push(&s->fired, q);
-    q->where = SIMI_WQ_FIRED;
-    sim_succeed(q->ev, value);
+    sim_unref(q->ev);
+    if (q->has_cb)
+        q->where = SIMI_WQ_FIRED;
+    else
+        simi_wq_pool_put(&s->pool, q);
 }
 
 /* Queued requests someone else triggered leave the queue (SimPy would raise). */
 static simi_req *live_head(sim_store *s, simi_wq_list *queue)
 {
     simi_req *q;
-    while ((q = queue->head) && sim_is_triggered(q->ev)) {
-        simi_wq_list_remove(queue, q);
-        simi_wq_list_push(&s->fired, q);
-        q->where = SIMI_WQ_FIRED;
-    }
+    while ((q = queue->head) && sim_is_triggered(q->ev))
+        leave_queue(s, queue, q);
     return q;
 }
 
@@ -197,12 +227,9 @@ static void trigger_put(sim_store *s)
         sim_env_set_error(s->env, "out of memory storing an item");
         return;
     }
-    slot x = {q->item, q->item_priority, s->seq++};
-    if (s->kind == PRIORITY)
-        heap_push(s, x);
-    else
-        *ring_at(s, s->n++) = x;
-    fire(s, &s->putq, q, NULL);
+    add_item(s, q->item, q->item_priority);
+    sim_succeed(q->ev, NULL);
+    leave_queue(s, &s->putq, q);
 }
 
 static void trigger_get(sim_store *s)
@@ -211,8 +238,8 @@ static void trigger_get(sim_store *s)
         simi_req *q = live_head(s, &s->getq);
         if (!q || s->n == 0)
             return;
-        void *item = s->kind == PRIORITY ? heap_pop(s) : ring_take(s, 0);
-        fire(s, &s->getq, q, item);
+        sim_succeed(q->ev, take_first(s));
+        leave_queue(s, &s->getq, q);
         return;
     }
     /* FilterStore: every getter in order, each the first item its filter accepts */
@@ -220,14 +247,13 @@ static void trigger_get(sim_store *s)
     while (q) {
         simi_req *next = q->next;
         if (sim_is_triggered(q->ev)) {
-            simi_wq_list_remove(&s->getq, q);
-            simi_wq_list_push(&s->fired, q);
-            q->where = SIMI_WQ_FIRED;
+            leave_queue(s, &s->getq, q);
         } else {
             for (size_t i = 0; i < s->n; i++) {
                 void *item = ring_at(s, i)->item;
                 if (!q->pred || q->pred(item, q->ctx)) {
-                    fire(s, &s->getq, q, ring_take(s, i));
+                    sim_succeed(q->ev, ring_take(s, i));
+                    leave_queue(s, &s->getq, q);
                     break;
                 }
             }
@@ -236,67 +262,61 @@ static void trigger_get(sim_store *s)
     }
 }
 
-static void processed(simi_req *q)
+/* The callback of a put (SimPy's _trigger_get) or a get (_trigger_put), run when the
+ * request is processed. */
+static void processed(sim_hook *h, sim_event *ev)
 {
+    simi_req *q = simi_req_of_hook(h);
     sim_store *s = q->owner;
-    if (q->where == SIMI_WQ_QUEUED)
-        simi_wq_list_remove(q->is_put ? &s->putq : &s->getq, q);
-    else
-        simi_wq_list_remove(&s->fired, q);
-    if (q->is_put)
+    int is_put = q->is_put;
+    (void)ev;
+    if (q->where == SIMI_WQ_QUEUED) { /* triggered by someone else, not scanned since */
+        simi_wq_list_remove(is_put ? &s->putq : &s->getq, q);
+        sim_unref(q->ev);
+    }
+    simi_wq_pool_put(&s->pool, q);
+    if (is_put)
         trigger_get(s);
     else
         trigger_put(s);
-    simi_wq_map_del(&s->map, q);
-    sim_unref(q->ev);
-    simi_wq_pool_put(&s->pool, q);
 }
 
-static simi_req *request(sim_store *s, int is_put)
+static simi_req *new_record(sim_store *s, sim_event *ev, int is_put)
 {
     simi_req *q = simi_wq_pool_get(&s->pool);
-    if (!q || !simi_wq_map_reserve(&s->map)) {
-        if (q)
-            simi_wq_pool_put(&s->pool, q);
+    if (!q) {
+        sim_unref(ev);
         sim_env_set_error(s->env, "out of memory in a store request");
         return NULL;
     }
-    q->ev = sim_event_new(s->env);
-    if (!q->ev) {
-        simi_wq_pool_put(&s->pool, q);
-        return NULL;
-    }
-    sim_ref(q->ev);
+    q->ev = ev;
     q->owner = s;
     q->is_put = (unsigned char)is_put;
-    q->item = NULL;
-    q->item_priority = 0;
-    q->pred = NULL;
-    q->ctx = NULL;
     return q;
 }
 
-static sim_event *enqueue(sim_store *s, simi_req *q)
-{
-    simi_wq_map_put(&s->map, q);
-    simi_wq_list_push(q->is_put ? &s->putq : &s->getq, q);
-    q->where = SIMI_WQ_QUEUED;
-    simi_req_hook(q, processed);
-    if (q->is_put)
-        trigger_put(s);
-    else
-        trigger_get(s);
-    return q->ev;
-}
-
+/* SimPy's Put.__init__: join the put queue, hook _trigger_get, scan the put queue. With
+ * no put waiting and room for the item, the scan would store this one: done at once. */
 static sim_event *put(sim_store *s, void *item, double priority)
 {
-    simi_req *q = request(s, 1);
+    sim_event *ev = sim_event_new(s->env);
+    if (!ev)
+        return NULL;
+    simi_req *q = new_record(s, ev, 1);
     if (!q)
         return NULL;
+    simi_req_hook(q, processed);
+    if (s->putq.n == 0 && s->n < (size_t)s->capacity && items_reserve(s)) {
+        add_item(s, item, priority);
+        q->where = SIMI_WQ_FIRED;
+        sim_succeed(ev, NULL);
+        return ev;
+    }
     q->item = item;
     q->item_priority = priority;
-    return enqueue(s, q);
+    enqueue(&s->putq, q);
+    trigger_put(s);
+    return ev;
 }
 
 sim_event *sim_store_put(sim_store *s, void *item)
@@ -319,12 +339,41 @@ sim_event *sim_priority_store_put(sim_store *s, void *item, double priority)
     return put(s, item, priority);
 }
 
+/* SimPy's Get.__init__: join the get queue, hook _trigger_put, scan the get queue. The
+ * hook can only act on waiting puts, and puts wait only for room: a store without a
+ * capacity limit has none (unless storing ran out of memory), so its gets go without.
+ * With no get waiting and an item there, the scan would hand it to this one at once. */
+static sim_event *get(sim_store *s, sim_store_filter pred, void *ctx)
+{
+    sim_event *ev = sim_event_new(s->env);
+    if (!ev)
+        return NULL;
+    int hook = s->capacity != SIM_UNLIMITED || s->putq.n != 0;
+    int at_once = s->kind != FILTER && s->getq.n == 0 && s->n > 0;
+    if (at_once && !hook) {
+        sim_succeed(ev, take_first(s));
+        return ev;
+    }
+    simi_req *q = new_record(s, ev, 0);
+    if (!q)
+        return NULL;
+    if (hook)
+        simi_req_hook(q, processed);
+    if (at_once) {
+        q->where = SIMI_WQ_FIRED;
+        sim_succeed(ev, take_first(s));
+        return ev;
+    }
+    q->pred = pred;
+    q->ctx = ctx;
+    enqueue(&s->getq, q);
+    trigger_get(s);
+    return ev;
+}
+
 sim_event *sim_store_get(sim_store *s)
 {
-    if (!s)
-        return NULL;
-    simi_req *q = request(s, 0);
-    return q ? enqueue(s, q) : NULL;
+    return s ? get(s, NULL, NULL) : NULL;
 }
 
 sim_event *sim_filter_store_get(sim_store *s, sim_store_filter pred, void *ctx)
@@ -335,19 +384,14 @@ sim_event *sim_filter_store_get(sim_store *s, sim_store_filter pred, void *ctx)
         sim_env_set_error(s->env, "sim_filter_store_get needs a filter store");
         return NULL;
     }
-    simi_req *q = request(s, 0);
-    if (!q)
-        return NULL;
-    q->pred = pred;
-    q->ctx = ctx;
-    return enqueue(s, q);
+    return get(s, pred, ctx);
 }
 
 sim_status sim_store_cancel(sim_store *s, sim_event *ev)
 {
     if (!s || !ev)
         return SIM_EINVAL;
-    simi_req *q = simi_wq_map_get(&s->map, ev);
+    simi_req *q = simi_wq_pool_find(&s->pool, ev);
     if (!q) {
         if (sim_is_triggered(ev)) /* ours and done, or not a waiting request at all */
             return SIM_OK;
@@ -357,9 +401,7 @@ sim_status sim_store_cancel(sim_store *s, sim_event *ev)
     if (q->where != SIMI_WQ_QUEUED || sim_is_triggered(ev))
         return SIM_OK; /* Put/Get.cancel: only untriggered requests leave the queue */
     simi_wq_list_remove(q->is_put ? &s->putq : &s->getq, q);
-    simi_wq_map_del(&s->map, q);
-    forget(q, NULL);
-    simi_wq_pool_put(&s->pool, q);
+    forget(q, &s->pool);
     return SIM_OK;
 }
 
