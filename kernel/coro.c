@@ -219,6 +219,7 @@ int simi_coro_start(sim_env *env, sim_proc *p)
     if (!st->guarded)
         *(uint64_t *)st->base = SIMI_CANARY;
     p->stack = st;
+    p->after_switch = !st->guarded;
     p->ctx = make_fcontext(st->base + st->size - st->color, st->size - st->color, proc_entry);
     p->asan_fake_stack = NULL;
 #ifdef PROCSIM_TSAN

@@ -124,8 +124,7 @@ SIMI_INLINE sim_status step(sim_env *env)
         return SIM_EMPTY;
     env->now = t;
     env->processed++;
-    ev->state = SIMI_PROCESSED;
-    if (ev->kind == SIMI_SLEEP) {
+    if (ev->kind == SIMI_SLEEP) { /* no state: nobody else can see it */
         sim_proc *p = ev->aux;
         if (p->target == ev) {
             p->wake = ev;
@@ -137,6 +136,7 @@ SIMI_INLINE sim_status step(sim_env *env)
         simi_event_release(&p->ev);
         return SIM_OK;
     }
+    ev->state = SIMI_PROCESSED;
     if (__builtin_expect(ev->kind >= SIMI_INTERRUPT, 0)) {
         if (ev->kind == SIMI_CONDITION)
             simi_condition_build_value(ev); /* before waiters, as SimPy's first callback */

@@ -66,20 +66,23 @@ struct simi_stack {
 };
 
 struct sim_proc {
-    sim_event ev;           /* a process is an event: first member */
-    simi_waiter resume;     /* its callback on the event it waits for */
+    sim_event ev;           /* a process is an event: first member (one cache line) */
+    /* What every switch touches, together in the second cache line. */
+    simi_fcontext ctx;      /* its suspended context */
     sim_event *target;      /* event it waits for (holds a reference), or NULL */
     sim_event *wake;        /* event that resumed it */
-    simi_fcontext ctx;      /* its suspended context */
+    simi_waiter resume;     /* its callback on the event it waits for */
+    uint8_t alive;          /* its function has not returned */
+    uint8_t after_switch;   /* finished, or on a canary stack: check after each switch */
+    uint8_t failing;        /* sim_exit_fail was called */
+    int fail_error;
     simi_stack *stack;
+    /* Colder. */
     sim_proc_fn fn;
     void *arg;
     void *cause;            /* cause of the last interruption */
     void *asan_fake_stack;  /* AddressSanitizer fiber bookkeeping */
     void *tsan_fiber;       /* ThreadSanitizer fiber */
-    uint8_t alive;          /* its function has not returned */
-    uint8_t failing;        /* sim_exit_fail was called */
-    int fail_error;
     char name[40];
 };
 

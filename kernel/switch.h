@@ -54,7 +54,7 @@ SIMI_INLINE void simi_switch_to(sim_env *env, sim_proc *p)
 #endif
     p->ctx = t.fctx;
     env->active = NULL;
-    if (__builtin_expect(!p->alive || !p->stack->guarded, 0))
+    if (__builtin_expect(p->after_switch, 0))
         simi_coro_after_switch(env, p);
 }
 
