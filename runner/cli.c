@@ -101,6 +101,29 @@ int runneri_cli_list(const runneri_cli *c, int argc, char **argv)
     return CLI_OK;
 }
 
+/* Theory next to the metrics: the analytic value of each metric at the default
+ * parameters, so a user sees what a run should reproduce (the summary CSV's `analytic`
+ * column gives it at every swept point). */
+static void describe_analytic(const runneri_cli *c, const exp_experiment *e, int w)
+{
+    double *defaults = malloc((e->n_params ? e->n_params : 1) * sizeof *defaults);
+    if (!defaults)
+        return;
+    for (size_t i = 0; i < e->n_params; i++)
+        defaults[i] = e->params[i].def;
+    fputs("\nanalytic values at the defaults (steady state; the summary CSV's\n"
+          "'analytic' column gives them at every point):\n",
+          c->out);
+    for (size_t k = 0; k < e->n_metrics; k++) {
+        double v;
+        char num[RUNNERI_NUM_MAX] = "unknown";
+        if (e->analytic(defaults, k, &v))
+            snprintf(num, sizeof num, "%.10g", v); /* for reading: CSV has all digits */
+        fprintf(c->out, "  %-*s  %s\n", w, e->metrics[k].name, num);
+    }
+    free(defaults);
+}
+
 int runneri_cli_describe(const runneri_cli *c, int argc, char **argv)
 {
     if (argc != 2)
@@ -143,9 +166,7 @@ int runneri_cli_describe(const runneri_cli *c, int argc, char **argv)
         fprintf(c->out, "  %-*s  %s\n", w, e->metrics[k].name,
                 e->metrics[k].help ? e->metrics[k].help : "");
     if (e->analytic)
-        fputs("\nanalytic values are known for some metrics (summary column "
-              "'analytic').\n",
-              c->out);
+        describe_analytic(c, e, w);
     runneri_clocale_leave(&l);
     return CLI_OK;
 }
