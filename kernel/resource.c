@@ -164,9 +164,9 @@ static void preempt(sim_resource *r, simi_req *q)
         sim_interrupt(victim->proc, &victim->cause);
 }
 
-/* BaseResource._trigger_put with Resource._do_put: examine the head only. A head that
- * someone else triggered is dropped (SimPy would raise) and the next one examined. */
-static void trigger_put(sim_resource *r)
+/* Queued requests someone else triggered leave the queue (SimPy would raise when it
+ * examines them); returns the first live one. */
+static inline simi_req *live_head(sim_resource *r)
 {
     simi_req *q;
     while ((q = simi_wq_queue_first(&r->queue)) && sim_is_triggered(q->ev)) {
@@ -174,6 +174,14 @@ static void trigger_put(sim_resource *r)
         sim_unref(q->ev);
         q->where = SIMI_WQ_NOWHERE;
     }
+    return q;
+}
+
+/* BaseResource._trigger_put with Resource._do_put: examine the head only. A head that
+ * someone else triggered is dropped and the next one examined. */
+static void trigger_put(sim_resource *r)
+{
+    simi_req *q = live_head(r);
     if (!q)
         return;
     if (r->kind == PREEMPTIVE && q->preempt && r->count >= r->capacity)
@@ -182,18 +190,22 @@ static void trigger_put(sim_resource *r)
         grant(r, q);
 }
 
-/* SimPy's Put.__init__: join the queue, then examine its head. */
+/* SimPy's Put.__init__: join the queue, then examine its head. A request that finds the
+ * queue empty and a slot free is the one the scan would examine and grant: its event is
+ * made triggered (a zero timeout is scheduled exactly as a succeed at creation would be). */
 static sim_event *request(sim_resource *r, int priority, int preempt_flag)
 {
-    sim_event *ev = sim_event_new(r->env);
-    if (!ev)
-        return NULL;
     simi_req *q = simi_wq_pool_get(&r->pool);
     if (!q || !simi_wq_queue_reserve(&r->queue)) {
         if (q)
             simi_wq_pool_put(&r->pool, q);
-        sim_unref(ev);
         sim_env_set_error(r->env, "out of memory in sim_request");
+        return NULL;
+    }
+    int at_once = simi_wq_queue_len(&r->queue) == 0 && r->count < r->capacity;
+    sim_event *ev = at_once ? sim_timeout(r->env, 0, NULL) : sim_event_new(r->env);
+    if (!ev) {
+        simi_wq_pool_put(&r->pool, q);
         return NULL;
     }
     q->ev = ev;
@@ -213,15 +225,17 @@ static sim_event *request(sim_resource *r, int priority, int preempt_flag)
                 sim_ref(sim_proc_event(q->proc));
         }
     }
-    if (simi_wq_queue_len(&r->queue) == 0 && r->count < r->capacity) {
-        take_slot(r, q); /* the scan would examine this request alone and grant it */
-        sim_succeed(ev, NULL);
+    if (at_once) {
+        take_slot(r, q);
         return ev;
     }
     sim_ref(ev); /* ours while queued; the caller has the one from sim_event_new */
     q->where = SIMI_WQ_QUEUED;
     simi_wq_queue_push(&r->queue, q);
-    trigger_put(r);
+    if (r->count < r->capacity || r->kind == PREEMPTIVE)
+        trigger_put(r);
+    else
+        live_head(r); /* every slot taken: the scan can only drop triggered heads */
     return ev;
 }
 
@@ -260,14 +274,22 @@ sim_status sim_release(sim_resource *r, sim_event *req)
         sim_env_set_error(r->env, "sim_release: not a live request of this resource");
         return SIM_EINVAL;
     }
-    sim_event *ev = sim_event_new(r->env);
-    simi_req *rel = ev ? simi_wq_pool_get(&r->pool) : NULL;
-    if (!rel) {
-        if (ev)
-            sim_unref(ev);
+    /* Release.__init__ hooks its callback and succeeds at once (a zero timeout is
+     * scheduled the same way, and nothing is scheduled between here and the end); the
+     * kernel's queue keeps the event alive until the callback ran. */
+    simi_req *rel = simi_wq_pool_get(&r->pool);
+    sim_event *ev = rel ? sim_timeout(r->env, 0, NULL) : NULL;
+    if (!ev) {
+        if (rel)
+            simi_wq_pool_put(&r->pool, rel);
         sim_env_set_error(r->env, "out of memory in sim_release");
         return SIM_ENOMEM;
     }
+    rel->ev = ev;
+    rel->owner = r;
+    rel->where = SIMI_WQ_FIRED;
+    simi_req_hook(rel, released);
+    sim_unref(ev);
     /* Request.__exit__: cancel() if still waiting, then release() */
     if (q->where == SIMI_WQ_QUEUED) {
         simi_wq_queue_remove(&r->queue, q);
@@ -277,14 +299,6 @@ sim_status sim_release(sim_resource *r, sim_event *req)
             simi_wq_list_remove(&r->users, q);
     }
     req_free(r, q);
-    /* Release.__init__: the callback goes first, then the event succeeds at once; the
-     * kernel's queue keeps it alive until the callback ran */
-    rel->ev = ev;
-    rel->owner = r;
-    rel->where = SIMI_WQ_FIRED;
-    simi_req_hook(rel, released);
-    sim_succeed(ev, NULL);
-    sim_unref(ev);
     return SIM_OK;
 }
 

@@ -165,7 +165,7 @@ static void *ring_take(sim_store *s, size_t i)
     return item;
 }
 
-static void add_item(sim_store *s, void *item, double priority)
+static inline void add_item(sim_store *s, void *item, double priority)
 {
     slot x = {item, priority, s->seq++};
     if (s->kind == PRIORITY)
@@ -174,8 +174,13 @@ static void add_item(sim_store *s, void *item, double priority)
         *ring_at(s, s->n++) = x;
 }
 
-/* The item a plain get takes: Store.items.pop(0) or heappop. */
-static void *take_first(sim_store *s)
+/* The item a plain get takes (Store.items.pop(0) or heappop), peeked, then taken. */
+static inline void *first_item(const sim_store *s)
+{
+    return s->kind == PRIORITY ? s->it[0].item : s->it[s->head].item;
+}
+
+static inline void *take_first(sim_store *s)
 {
     if (s->kind == PRIORITY)
         return heap_pop(s);
@@ -281,35 +286,35 @@ static void processed(sim_hook *h, sim_event *ev)
         trigger_put(s);
 }
 
-static simi_req *new_record(sim_store *s, sim_event *ev, int is_put)
+static simi_req *new_record(sim_store *s)
 {
     simi_req *q = simi_wq_pool_get(&s->pool);
-    if (!q) {
-        sim_unref(ev);
+    if (!q)
         sim_env_set_error(s->env, "out of memory in a store request");
-        return NULL;
-    }
-    q->ev = ev;
-    q->owner = s;
-    q->is_put = (unsigned char)is_put;
     return q;
 }
 
 /* SimPy's Put.__init__: join the put queue, hook _trigger_get, scan the put queue. With
- * no put waiting and room for the item, the scan would store this one: done at once. */
+ * no put waiting and room for the item, the scan would store this one: its event is made
+ * triggered (a zero timeout is scheduled exactly as a succeed at creation would be). */
 static sim_event *put(sim_store *s, void *item, double priority)
 {
-    sim_event *ev = sim_event_new(s->env);
-    if (!ev)
-        return NULL;
-    simi_req *q = new_record(s, ev, 1);
+    simi_req *q = new_record(s);
     if (!q)
         return NULL;
+    int at_once = s->putq.n == 0 && s->n < (size_t)s->capacity && items_reserve(s);
+    sim_event *ev = at_once ? sim_timeout(s->env, 0, NULL) : sim_event_new(s->env);
+    if (!ev) {
+        simi_wq_pool_put(&s->pool, q);
+        return NULL;
+    }
+    q->ev = ev;
+    q->owner = s;
+    q->is_put = 1;
     simi_req_hook(q, processed);
-    if (s->putq.n == 0 && s->n < (size_t)s->capacity && items_reserve(s)) {
+    if (at_once) {
         add_item(s, item, priority);
         q->where = SIMI_WQ_FIRED;
-        sim_succeed(ev, NULL);
         return ev;
     }
     q->item = item;
@@ -345,23 +350,31 @@ sim_event *sim_priority_store_put(sim_store *s, void *item, double priority)
  * With no get waiting and an item there, the scan would hand it to this one at once. */
 static sim_event *get(sim_store *s, sim_store_filter pred, void *ctx)
 {
-    sim_event *ev = sim_event_new(s->env);
-    if (!ev)
-        return NULL;
     int hook = s->capacity != SIM_UNLIMITED || s->putq.n != 0;
     int at_once = s->kind != FILTER && s->getq.n == 0 && s->n > 0;
-    if (at_once && !hook) {
-        sim_succeed(ev, take_first(s));
+    sim_event *ev;
+    if (at_once && !hook) { /* no record needed */
+        ev = sim_timeout(s->env, 0, first_item(s));
+        if (ev)
+            take_first(s);
         return ev;
     }
-    simi_req *q = new_record(s, ev, 0);
+    simi_req *q = new_record(s);
     if (!q)
         return NULL;
+    ev = at_once ? sim_timeout(s->env, 0, first_item(s)) : sim_event_new(s->env);
+    if (!ev) {
+        simi_wq_pool_put(&s->pool, q);
+        return NULL;
+    }
+    q->ev = ev;
+    q->owner = s;
+    q->is_put = 0;
     if (hook)
         simi_req_hook(q, processed);
     if (at_once) {
+        take_first(s);
         q->where = SIMI_WQ_FIRED;
-        sim_succeed(ev, take_first(s));
         return ev;
     }
     q->pred = pred;
