@@ -19,7 +19,7 @@
 const exp_metric exp_station_metrics[EXP_STATION_N_METRICS] = {
     {"wait", "mean time in queue of the customers after the warm-up"},
     {"system_time", "mean time in system (queue + service) of the same customers"},
-    {"queue_length", "time-weighted mean number waiting, warm-up to the last departure"},
+    {"queue_length", "time-weighted mean number waiting, warm-up'th departure to last arrival"},
     {"utilization", "time-weighted mean busy servers / servers over the same window"},
 };
 
@@ -30,7 +30,9 @@ typedef struct {
     int deterministic;
     long n_servers, customers, warmup;
     long arrived, departed; /* customers so far; an arrival's count is its number */
-    double end;             /* time of the last departure */
+    double end;             /* the last arrival: the time averages stop there */
+    int warm;               /* the time-average window is open (warm-up over) */
+    int closed;             /* the time-average window is closed */
     int tracing;            /* sim_tracing(env), read once */
     sim_status spawn_error; /* why the source had to stop early, or SIM_OK */
     long in_system;         /* customers present when it stopped */
@@ -38,9 +40,16 @@ typedef struct {
     stats_timeavg queue, busy;
 } station;
 
-/* Record the Resource's current queue and busy slots as the levels from now on. */
+/* Record the Resource's current queue and busy slots as the levels from now on.
+ * The time averages cover [departure of the warm-up'th customer, last arrival]. Both ends
+ * avoid a bias of O(1/run length): just after a departure the state has the stationary
+ * distribution (departures, like Poisson arrivals, see time averages), whereas just
+ * after an arrival it holds one customer more; and after the last arrival the system
+ * only drains, busier than in steady state. */
 static void observe(station *s, double now)
 {
+    if (s->closed)
+        return;
     stats_timeavg_set(&s->queue, now, (double)sim_resource_queue_length(s->servers));
     stats_timeavg_set(&s->busy, now, (double)sim_resource_count(s->servers));
 }
@@ -53,10 +62,6 @@ static void *customer(sim_proc *self, void *arg)
     double arrive = sim_now(env);
     int traced = s->tracing && id <= TRACE_CUSTOMERS;
 
-    if (id == s->warmup) { /* warm-up over: measure from this moment on */
-        stats_timeavg_reset(&s->queue, arrive);
-        stats_timeavg_reset(&s->busy, arrive);
-    }
     if (traced) /* what the customer finds on arrival */
         sim_trace(env, "%.4f customer %ld arrives (queue %zu, %ld of %ld servers busy)\n",
                   arrive, id, sim_resource_queue_length(s->servers),
@@ -65,6 +70,10 @@ static void *customer(sim_proc *self, void *arg)
     if (req == NULL)
         return sim_exit_fail(self, (int)SIM_ENOMEM);
     observe(s, arrive);
+    if (id == s->customers && s->warm) { /* else it closes at the last departure */
+        s->end = arrive;
+        s->closed = 1;
+    }
 
     sim_status st = sim_wait(self, req, NULL);
     double start = sim_now(env);
@@ -84,6 +93,15 @@ static void *customer(sim_proc *self, void *arg)
 
     double leave = sim_now(env);
     observe(s, leave);
+    if (++s->departed == s->warmup && !s->closed) { /* warm-up over: measure from now */
+        stats_timeavg_reset(&s->queue, leave);
+        stats_timeavg_reset(&s->busy, leave);
+        s->warm = 1;
+    }
+    if (s->departed == s->customers && !s->closed) {
+        s->end = leave;
+        s->closed = 1;
+    }
     if (id > s->warmup) {
         stats_tally_add(&s->wait, start - arrive);
         stats_tally_add(&s->system_time, leave - arrive);
@@ -91,8 +109,6 @@ static void *customer(sim_proc *self, void *arg)
     if (traced)
         sim_trace(env, "%.4f customer %ld departs after %.4f in the system\n", leave, id,
                   leave - arrive);
-    if (++s->departed == s->customers)
-        s->end = leave;
     return NULL;
 }
 
@@ -161,6 +177,7 @@ sim_status exp_station_replicate(sim_env *env, const exp_station_config *cfg, do
         .customers = (long)cfg->customers,
         .warmup = (long)cfg->warmup,
         .end = t0,
+        .warm = cfg->warmup == 0,
         .tracing = sim_tracing(env),
     };
     stats_tally_init(&s.wait);
@@ -206,7 +223,7 @@ sim_status exp_station_replicate(sim_env *env, const exp_station_config *cfg, do
     if (s.tracing)
         sim_trace(env, "%.4f all %ld customers have left; mean wait %.4f over the %llu "
                        "after the warm-up\n",
-                  s.end, s.customers, metrics[EXP_STATION_WAIT],
+                  sim_now(env), s.customers, metrics[EXP_STATION_WAIT],
                   (unsigned long long)s.wait.n);
     return SIM_OK;
 }
