@@ -165,13 +165,13 @@ static void *ring_take(sim_store *s, size_t i)
     return item;
 }
 
+/* Only the heap orders by priority and put order; the ring needs the item alone. */
 static inline void add_item(sim_store *s, void *item, double priority)
 {
-    slot x = {item, priority, s->seq++};
     if (s->kind == PRIORITY)
-        heap_push(s, x);
+        heap_push(s, (slot){item, priority, s->seq++});
     else
-        *ring_at(s, s->n++) = x;
+        ring_at(s, s->n++)->item = item;
 }
 
 /* The item a plain get takes (Store.items.pop(0) or heappop), peeked, then taken. */
@@ -297,7 +297,7 @@ static simi_req *new_record(sim_store *s)
 /* SimPy's Put.__init__: join the put queue, hook _trigger_get, scan the put queue. With
  * no put waiting and room for the item, the scan would store this one: its event is made
  * triggered (a zero timeout is scheduled exactly as a succeed at creation would be). */
-static sim_event *put(sim_store *s, void *item, double priority)
+static inline sim_event *put(sim_store *s, void *item, double priority)
 {
     simi_req *q = new_record(s);
     if (!q)
@@ -348,7 +348,7 @@ sim_event *sim_priority_store_put(sim_store *s, void *item, double priority)
  * hook can only act on waiting puts, and puts wait only for room: a store without a
  * capacity limit has none (unless storing ran out of memory), so its gets go without.
  * With no get waiting and an item there, the scan would hand it to this one at once. */
-static sim_event *get(sim_store *s, sim_store_filter pred, void *ctx)
+static inline sim_event *get(sim_store *s, sim_store_filter pred, void *ctx)
 {
     int hook = s->capacity != SIM_UNLIMITED || s->putq.n != 0;
     int at_once = s->kind != FILTER && s->getq.n == 0 && s->n > 0;
