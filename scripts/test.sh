@@ -3,7 +3,7 @@
 #   1. gcc build, warnings as errors, all ctest tests (unit, CLI, guide trace parity)
 #   2. clang build, warnings as errors, AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. clang build with ThreadSanitizer: the runner's tests (the worker pool)
-#   4. valgrind memcheck over the kernel, resource and guide unit tests
+#   4. valgrind memcheck over the unit tests (leaks and memory errors)
 # Build trees go to build-test/ (override with PROCSIM_TEST_DIR).
 set -eu
 cd "$(dirname "$0")/.."
@@ -30,13 +30,10 @@ stage "clang, TSan: runner tests"
 build "$out/tsan" clang -DCMAKE_BUILD_TYPE=Debug -DPROCSIM_SANITIZE=thread
 TSAN_OPTIONS=halt_on_error=1 ctest --test-dir "$out/tsan" -L runner --output-on-failure
 
-stage "valgrind memcheck: kernel, resources, guide"
-for t in "$out"/gcc/tests/test_kernel* "$out"/gcc/tests/test_resource "$out"/gcc/tests/test_store \
-         "$out"/gcc/tests/test_container "$out"/gcc/tests/test_guide; do
-    [ -x "$t" ] || continue
-    printf '%s: ' "$(basename "$t")"
-    valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
-        "$t" >"$t.valgrind.log" 2>&1 || { echo FAILED; tail -40 "$t.valgrind.log"; exit 1; }
-    echo clean
-done
+stage "valgrind memcheck: every unit test (test_validation's long runs excepted)"
+find "$out/gcc/tests" -maxdepth 1 -type f -name 'test_*' ! -name '*.*' ! -name test_validation |
+    xargs -P "$jobs" -I{} sh -c '
+        valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
+            "$1" >"$1.valgrind.log" 2>&1 && echo "$(basename "$1"): clean" ||
+            { echo "$(basename "$1"): FAILED"; tail -40 "$1.valgrind.log"; exit 1; }' _ {}
 printf '\nall test stages passed\n'
