@@ -5,8 +5,15 @@
  * queue only; FilterStore._do_get returns True, so a get scan tries every waiting getter,
  * each taking the first item (in store order) its filter accepts.
  *
+ * Fast paths, each exactly what SimPy's scan would do: a put that finds no put waiting
+ * and room stores its item at once; a (non-filter) get that finds no get waiting and an
+ * item takes it at once. A put always hooks SimPy's callback (_trigger_get), which may
+ * serve a get queued before the put is processed; a get's callback (_trigger_put) can
+ * only act on waiting puts, so on a store without a capacity limit gets skip it, and an
+ * immediate get there needs no record at all.
+ *
  * Items: a ring buffer for Store and FilterStore (pop front O(1), removing item i shifts
- * the items after it), a binary heap keyed by (priority, put order) for PriorityStore.
+ * the shorter side), a binary heap keyed by (priority, put order) for PriorityStore.
  * SimPy's heapq is not stable; equal priorities here come out first in, first out.     */
 #include "sim.h"
 #include "sim_waitq.h"
