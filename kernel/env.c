@@ -128,6 +128,7 @@ SIMI_INLINE sim_status step(sim_env *env)
         sim_proc *p = ev->aux;
         if (p->target == ev) {
             p->wake = ev;
+            env->inline_ok = 1;
             simi_switch_to(env, p);
         }
         ev->refs = 0; /* only the queue held it */
@@ -153,6 +154,7 @@ SIMI_INLINE sim_status step(sim_env *env)
         if (w->fn == simi_proc_resume_cb) {
             sim_proc *p = simi_proc_of_waiter(w);
             p->wake = ev;
+            env->inline_ok = next == NULL;
             simi_switch_to(env, p);
         } else {
             w->fn(w, ev);

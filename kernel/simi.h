@@ -123,6 +123,8 @@ struct sim_env {
     double now;
     simi_evq queue;
     sim_proc *active;        /* running process, or NULL in the scheduler */
+    int inline_ok;           /* the scheduler has nothing left of the current event but
+                                the running process (see sim_wait's fast path) */
     simi_fcontext sched_ctx; /* the scheduler's suspended context while a process runs */
     void *sched_stack_bottom;
     size_t sched_stack_size;
@@ -242,6 +244,13 @@ static inline void simi_schedule(sim_event *ev, double delay, int priority)
     }
     if (__builtin_expect(simi_evq_push(q, ev, env->now + delay, priority) != 0, 0))
         simi_schedule_failed(ev);
+}
+
+/* 1 if ev is the very next event the queue would hand out. */
+static inline int simi_evq_is_next(const simi_evq *q, const sim_event *ev, double now)
+{
+    return q->now_head == ev &&
+           !(q->len && q->heap[0].time == now && (q->heap[0].key >> 62) <= SIM_NORMAL);
 }
 
 /* The first event in (time, priority, seq) order, or NULL; *time gets its time. */

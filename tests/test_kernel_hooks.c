@@ -192,6 +192,76 @@ static void test_hook_without_a_function_is_invalid(void **state)
     sim_unref(ev);
 }
 
+/* Waiting on an event that is already triggered and next in the queue may be served
+ * without a switch, but only once the scheduler is done with the event that resumed the
+ * waiter: Q, resumed by the same event as P, must still run before E's hook. SimPy 3.0.11:
+ *   X = env.event()
+ *   def P(env):
+ *       yield X; E = env.event(); E.callbacks.append(lambda e: print('hook'))
+ *       E.succeed(); yield E; print('P got E')
+ *       E2 = env.event(); E2.callbacks.append(lambda e: print('hook2'))
+ *       E2.succeed(); yield E2; print('P got E2')
+ *   def Q(env): yield X; print('Q resumed')
+ *   def M(env): yield env.timeout(1); X.succeed(); yield env.timeout(5)
+ * prints: Q resumed / hook / P got E / hook2 / P got E2                              */
+typedef struct {
+    sim_event *x;
+    labelled_hook h1, h2;
+} fast_path_case;
+
+static void *fast_p(sim_proc *self, void *arg)
+{
+    fast_path_case *c = arg;
+    sim_env *env = sim_proc_env(self);
+    sim_wait(self, c->x, NULL);
+    sim_event *e = sim_event_new(env);
+    sim_event_hook(e, &c->h1.hook);
+    sim_succeed(e, NULL);
+    sim_wait(self, e, NULL);
+    say(self, "P got E");
+    sim_unref(e);
+    sim_event *e2 = sim_event_new(env);
+    sim_event_hook(e2, &c->h2.hook);
+    sim_succeed(e2, NULL);
+    sim_wait(self, e2, NULL); /* nothing else pending now: may be served in place */
+    say(self, "P got E2");
+    sim_unref(e2);
+    return NULL;
+}
+
+static void *fast_q(sim_proc *self, void *arg)
+{
+    fast_path_case *c = arg;
+    sim_wait(self, c->x, NULL);
+    say(self, "Q resumed");
+    return NULL;
+}
+
+static void *fast_m(sim_proc *self, void *arg)
+{
+    fast_path_case *c = arg;
+    sim_sleep(self, 1);
+    sim_succeed(c->x, NULL);
+    sim_sleep(self, 5); /* alive: its end would queue an event before E */
+    return NULL;
+}
+
+static void test_waiting_on_a_triggered_event_keeps_simpy_order(void **state)
+{
+    kfix *f = *state;
+    fast_path_case c = {sim_event_new(f->env), make_hook("hook"), make_hook("hook2")};
+    sim_spawn(f->env, "P", fast_p, &c);
+    sim_spawn(f->env, "Q", fast_q, &c);
+    sim_spawn(f->env, "M", fast_m, &c);
+    assert_int_equal(sim_run(f->env, -1), SIM_OK);
+    assert_string_equal(kfix_trace(f), "1 Q resumed\n"
+                                       "1 hook (processed 1, ok 1)\n"
+                                       "1 P got E\n"
+                                       "1 hook2 (processed 1, ok 1)\n"
+                                       "1 P got E2\n");
+    sim_unref(c.x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -206,6 +276,7 @@ int main(void)
         KTEST(test_unhooking_a_hook_that_is_not_hooked_is_invalid),
         KTEST(test_hooking_a_processed_event_is_a_state_error),
         KTEST(test_hook_without_a_function_is_invalid),
+        KTEST(test_waiting_on_a_triggered_event_keeps_simpy_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
