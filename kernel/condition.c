@@ -117,18 +117,8 @@ static sim_event *make(sim_env *env, int all, sim_event *const *evs, size_t n, c
     c->value_events = c->children + n;
     c->value_values = (void **)(c->value_events + leaves);
     sim_event *ev = &c->ev;
-    ev->next = NULL;
-    ev->env = env;
-    ev->value = NULL;
-    ev->aux = NULL;
-    ev->waiters = NULL;
-    ev->wtail = &ev->waiters;
-    ev->error = 0;
+    simi_event_init(ev, env, SIMI_CONDITION);
     ev->refs = 2; /* the caller's handle, and the linked checks */
-    ev->state = SIMI_PENDING;
-    ev->kind = SIMI_CONDITION;
-    ev->ok = 0;
-    ev->defused = 0;
     c->all = all;
     c->linked = 1;
     c->n = n;

@@ -200,9 +200,11 @@ static __attribute__((noinline)) sim_status run_steps(sim_env *env)
     return st;
 }
 
-/* A stack overflow anywhere below comes back here through siglongjmp (coro.c) and ends
- * the run for good. */
-static sim_status loop(sim_env *env)
+static __attribute__((noinline)) sim_status one_step(sim_env *env) { return step(env); }
+
+/* Runs the steps (all, or one) with overflow handling set up: a stack overflow anywhere
+ * below comes back here through siglongjmp (coro.c) and ends the run for good. */
+static sim_status guarded(sim_env *env, int once)
 {
     if (simi_coro_enter_run(env) != 0)
         return simi_misuse(env, SIM_ENOMEM, "cannot set up the signal stack");
@@ -211,11 +213,9 @@ static sim_status loop(sim_env *env)
         simi_coro_leave_run(env);
         return SIM_EOVERFLOW;
     }
-    sim_status st = run_steps(env);
+    sim_status st = once ? one_step(env) : run_steps(env);
     simi_coro_leave_run(env);
-    if (env->broken)
-        return env->broken;
-    return st;
+    return env->broken ? env->broken : st;
 }
 
 sim_status sim_run(sim_env *env, double until)
@@ -236,7 +236,7 @@ sim_status sim_run(sim_env *env, double until)
         stop->aux = (void *)(uintptr_t)env->run_id;
         simi_schedule(stop, until - env->now, SIM_URGENT);
     }
-    st = loop(env);
+    st = guarded(env, 0);
     return st == SIM_EMPTY ? SIM_OK : st;
 }
 
@@ -251,7 +251,7 @@ sim_status sim_run_until_event(sim_env *env, sim_event *ev, void **value)
         env->until_waiter.fn = until_fired;
         sim_ref(ev);
         simi_add_waiter(ev, &env->until_waiter);
-        st = loop(env);
+        st = guarded(env, 0);
         if (ev->state != SIMI_PROCESSED)
             simi_remove_waiter(ev, &env->until_waiter);
         int processed = ev->state == SIMI_PROCESSED;
@@ -275,18 +275,7 @@ sim_status sim_run_until_event(sim_env *env, sim_event *ev, void **value)
 sim_status sim_step(sim_env *env)
 {
     sim_status st = check_can_run(env, "sim_step");
-    if (st != SIM_OK)
-        return st;
-    if (simi_coro_enter_run(env) != 0)
-        return simi_misuse(env, SIM_ENOMEM, "cannot set up the signal stack");
-    if (sigsetjmp(env->overflow_jmp, 0) != 0) {
-        env->active = NULL;
-        simi_coro_leave_run(env);
-        return SIM_EOVERFLOW;
-    }
-    st = step(env);
-    simi_coro_leave_run(env);
-    return env->broken ? env->broken : st;
+    return st != SIM_OK ? st : guarded(env, 1);
 }
 
 /* ---- tracing ------------------------------------------------------------------------- */

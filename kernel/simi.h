@@ -170,13 +170,9 @@ sim_status simi_misuse(sim_env *env, sim_status st, const char *fmt, ...)
 
 /* event.c */
 int simi_event_pool_grow(sim_env *env);
-/* A fresh pending event from the pool (NULL and a message when out of memory). */
-static inline sim_event *simi_event_alloc(sim_env *env, int kind)
+/* Make ev a fresh pending event of env, with no owner yet. */
+static inline void simi_event_init(sim_event *ev, sim_env *env, int kind)
 {
-    if (__builtin_expect(!env->free_events, 0) && simi_event_pool_grow(env) != 0)
-        return NULL;
-    sim_event *ev = env->free_events;
-    env->free_events = ev->next;
     ev->next = NULL;
     ev->env = env;
     ev->value = NULL;
@@ -189,6 +185,16 @@ static inline sim_event *simi_event_alloc(sim_env *env, int kind)
     ev->kind = (uint8_t)kind;
     ev->ok = 0;
     ev->defused = 0;
+}
+
+/* A fresh pending event from the pool (NULL and a message when out of memory). */
+static inline sim_event *simi_event_alloc(sim_env *env, int kind)
+{
+    if (__builtin_expect(!env->free_events, 0) && simi_event_pool_grow(env) != 0)
+        return NULL;
+    sim_event *ev = env->free_events;
+    env->free_events = ev->next;
+    simi_event_init(ev, env, kind);
     return ev;
 }
 void simi_event_destroy(sim_event *ev);
