@@ -1,54 +1,10 @@
 /* Container: a level between 0 and the capacity, puts and gets that wait in order. The
  * expected logs come from the same scenarios run with SimPy 3.0.11. */
 #include <math.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
 
-#include <cmocka.h>
+#include "res_fixture.h"
 
-#include "sim.h"
-
-typedef struct {
-    char line[32][96];
-    int n;
-} tlog;
-
-static void logf_(tlog *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void logf_(tlog *l, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (l->n < 32)
-        vsnprintf(l->line[l->n++], sizeof l->line[0], fmt, ap);
-    va_end(ap);
-}
-
-static void assert_log(const tlog *l, const char *const *want, int n)
-{
-    for (int i = 0; i < n && i < l->n; i++)
-        assert_string_equal(l->line[i], want[i]);
-    assert_int_equal(l->n, n);
-}
-
-#define NOW(env) (sim_fmt_time(sim_now(env)).s)
 #define FMT(x) (sim_fmt_time(x).s)
-
-static int setup(void **state)
-{
-    sim_config cfg = {.seed = 7};
-    *state = sim_env_new(&cfg);
-    return *state ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    sim_env_free(*state);
-    return 0;
-}
 
 typedef struct {
     sim_container *c;
@@ -222,15 +178,12 @@ static void level_never_leaves_zero_to_capacity(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(bad_capacity_or_init_is_an_error_with_a_message, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(bad_amounts_are_errors_with_a_message, setup, teardown),
-        cmocka_unit_test_setup_teardown(puts_and_gets_wait_and_are_served_in_simpy_order, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(a_put_waits_for_room_below_the_capacity, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(cancelled_get_leaves_no_ghost, setup, teardown),
-        cmocka_unit_test_setup_teardown(level_never_leaves_zero_to_capacity, setup, teardown),
+        RES_TEST(bad_capacity_or_init_is_an_error_with_a_message),
+        RES_TEST(bad_amounts_are_errors_with_a_message),
+        RES_TEST(puts_and_gets_wait_and_are_served_in_simpy_order),
+        RES_TEST(a_put_waits_for_room_below_the_capacity),
+        RES_TEST(cancelled_get_leaves_no_ghost),
+        RES_TEST(level_never_leaves_zero_to_capacity),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,55 +1,7 @@
 /* Resource, PriorityResource and PreemptiveResource: the rules models rely on. Where the
  * order of events matters, the expected logs were produced by running the same scenario
  * with SimPy 3.0.11 (the `with` block's exit is sim_release: cancel, then release). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "sim.h"
-
-/* ---- a log of what happened, compared line by line ---------------------------------- */
-typedef struct {
-    char line[32][96];
-    int n;
-} tlog;
-
-static void logf_(tlog *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void logf_(tlog *l, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (l->n < 32)
-        vsnprintf(l->line[l->n++], sizeof l->line[0], fmt, ap);
-    va_end(ap);
-}
-
-static void assert_log(const tlog *l, const char *const *want, int n)
-{
-    for (int i = 0; i < n && i < l->n; i++)
-        assert_string_equal(l->line[i], want[i]);
-    assert_int_equal(l->n, n);
-}
-
-/* The current time as SimPy prints it; valid until the end of the full expression. */
-#define NOW(env) (sim_fmt_time(sim_now(env)).s)
-
-static int setup(void **state)
-{
-    sim_config cfg = {0};
-    *state = sim_env_new(&cfg);
-    return *state ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    sim_env_free(*state);
-    return 0;
-}
+#include "res_fixture.h"
 
 /* ---- a user process: optionally wait, request, hold, release (SimPy's `with`) -------- */
 typedef struct {
@@ -564,37 +516,24 @@ static void freeing_a_resource_with_pending_events_is_safe(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(capacity_below_one_is_an_error_with_a_message, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(count_capacity_and_queue_length_are_observable, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(requests_are_granted_in_fifo_order, setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            release_frees_the_slot_at_once_and_grants_when_processed, setup, teardown),
-        cmocka_unit_test_setup_teardown(queue_is_rescanned_in_simpy_order, setup, teardown),
-        cmocka_unit_test_setup_teardown(cancel_while_queued_leaves_no_ghost, setup, teardown),
-        cmocka_unit_test_setup_teardown(interrupted_waiter_leaves_no_ghost, setup, teardown),
-        cmocka_unit_test_setup_teardown(releasing_a_request_never_granted_just_removes_it,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(releasing_twice_or_a_foreign_event_is_an_error, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(priority_request_on_a_fifo_resource_is_an_error, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(priority_then_request_time_then_insertion_order, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(priority_resource_never_preempts, setup, teardown),
-        cmocka_unit_test_setup_teardown(preempted_holder_gets_a_cause_with_by_and_usage_since,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            preemption_picks_worst_priority_most_recent_and_respects_preempt_false, setup,
-            teardown),
-        cmocka_unit_test_setup_teardown(among_equal_holders_the_last_granted_is_preempted,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(preempt_false_waits_for_a_free_slot, setup, teardown),
-        cmocka_unit_test_setup_teardown(a_holder_outside_any_process_loses_its_slot_silently,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(freeing_a_resource_with_pending_events_is_safe, setup,
-                                        teardown),
+        RES_TEST(capacity_below_one_is_an_error_with_a_message),
+        RES_TEST(count_capacity_and_queue_length_are_observable),
+        RES_TEST(requests_are_granted_in_fifo_order),
+        RES_TEST(release_frees_the_slot_at_once_and_grants_when_processed),
+        RES_TEST(queue_is_rescanned_in_simpy_order),
+        RES_TEST(cancel_while_queued_leaves_no_ghost),
+        RES_TEST(interrupted_waiter_leaves_no_ghost),
+        RES_TEST(releasing_a_request_never_granted_just_removes_it),
+        RES_TEST(releasing_twice_or_a_foreign_event_is_an_error),
+        RES_TEST(priority_request_on_a_fifo_resource_is_an_error),
+        RES_TEST(priority_then_request_time_then_insertion_order),
+        RES_TEST(priority_resource_never_preempts),
+        RES_TEST(preempted_holder_gets_a_cause_with_by_and_usage_since),
+        RES_TEST(preemption_picks_worst_priority_most_recent_and_respects_preempt_false),
+        RES_TEST(among_equal_holders_the_last_granted_is_preempted),
+        RES_TEST(preempt_false_waits_for_a_free_slot),
+        RES_TEST(a_holder_outside_any_process_loses_its_slot_silently),
+        RES_TEST(freeing_a_resource_with_pending_events_is_safe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,52 +1,6 @@
 /* Store, FilterStore and PriorityStore: puts and gets that wait in order. The expected
  * logs come from the same scenarios run with SimPy 3.0.11. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "sim.h"
-
-typedef struct {
-    char line[32][96];
-    int n;
-} tlog;
-
-static void logf_(tlog *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void logf_(tlog *l, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (l->n < 32)
-        vsnprintf(l->line[l->n++], sizeof l->line[0], fmt, ap);
-    va_end(ap);
-}
-
-static void assert_log(const tlog *l, const char *const *want, int n)
-{
-    for (int i = 0; i < n && i < l->n; i++)
-        assert_string_equal(l->line[i], want[i]);
-    assert_int_equal(l->n, n);
-}
-
-#define NOW(env) (sim_fmt_time(sim_now(env)).s)
-
-static int setup(void **state)
-{
-    sim_config cfg = {0};
-    *state = sim_env_new(&cfg);
-    return *state ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    sim_env_free(*state);
-    return 0;
-}
+#include "res_fixture.h"
 
 /* Items are string literals; a filter wants those starting with its prefix. */
 static int starts_with(void *item, void *ctx)
@@ -233,20 +187,14 @@ static void freeing_a_store_with_waiting_requests_is_safe(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(capacity_below_one_is_an_error_with_a_message, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(
-            getters_are_served_fifo_and_a_full_store_makes_puts_wait, setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            filter_get_takes_the_first_matching_item_and_may_overtake, setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            priority_store_hands_out_lowest_priority_first_ties_fifo, setup, teardown),
-        cmocka_unit_test_setup_teardown(cancelled_get_leaves_no_ghost, setup, teardown),
-        cmocka_unit_test_setup_teardown(cancelled_put_never_delivers_its_item, setup, teardown),
-        cmocka_unit_test_setup_teardown(kind_specific_calls_on_the_wrong_store_are_errors,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(freeing_a_store_with_waiting_requests_is_safe, setup,
-                                        teardown),
+        RES_TEST(capacity_below_one_is_an_error_with_a_message),
+        RES_TEST(getters_are_served_fifo_and_a_full_store_makes_puts_wait),
+        RES_TEST(filter_get_takes_the_first_matching_item_and_may_overtake),
+        RES_TEST(priority_store_hands_out_lowest_priority_first_ties_fifo),
+        RES_TEST(cancelled_get_leaves_no_ghost),
+        RES_TEST(cancelled_put_never_delivers_its_item),
+        RES_TEST(kind_specific_calls_on_the_wrong_store_are_errors),
+        RES_TEST(freeing_a_store_with_waiting_requests_is_safe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
