@@ -11,11 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "runner.h"
+#include "scratch_dir.h"
 #include "test_runner_models.h"
 
 typedef struct {
@@ -27,9 +27,10 @@ typedef struct {
 static int setup(void **state)
 {
     cli_state *s = calloc(1, sizeof *s);
-    strcpy(s->dir, "/tmp/procsim_cli_XXXXXX");
-    if (mkdtemp(s->dir) == NULL)
+    if (!s || scratch_make(s->dir, sizeof s->dir, "cli") != 0) {
+        free(s);
         return -1;
+    }
     *state = s;
     return 0;
 }
@@ -37,12 +38,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     cli_state *s = *state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->dir);
-    if (system(cmd) != 0)
-        return -1;
+    int rc = scratch_remove(s->dir);
     free(s);
-    return 0;
+    return rc;
 }
 
 static void read_all(FILE *f, char *buf, size_t cap)
@@ -80,28 +78,12 @@ static int cli(cli_state *s, const char *words)
     return s->rc;
 }
 
-static int count_entries(const cli_state *s)
-{
-    DIR *d = opendir(s->dir);
-    int n = 0;
-    assert_non_null(d);
-    for (struct dirent *e; (e = readdir(d)) != NULL;)
-        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-    closedir(d);
-    return n;
-}
-
+/* The file `name` in the scratch directory, read whole; the caller frees it. */
 static char *slurp_in(const cli_state *s, const char *name)
 {
     char path[256];
     snprintf(path, sizeof path, "%s/%s", s->dir, name);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    char *buf = calloc(1, 1 << 20);
-    size_t n = fread(buf, 1, (1 << 20) - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
+    return slurp(path);
 }
 
 static void assert_contains(const char *text, const char *part)
@@ -162,7 +144,7 @@ static void bad_usage_exits_2_with_one_message_and_no_files(void **state)
         if (strncmp(s->err, "procsim: ", 9) != 0 || strchr(s->err, '\n') != strrchr(s->err, '\n'))
             fail_msg("'%s': not one 'procsim: ' line: '%s'", cases[i].args, s->err);
         assert_string_equal(s->out, "");
-        assert_int_equal(count_entries(s), 0);
+        assert_int_equal(scratch_entries(s->dir), 0);
     }
 }
 
@@ -172,7 +154,7 @@ static void unwritable_output_stops_before_any_file_is_made(void **state)
     assert_int_equal(cli(s, "run spin --param work=100000 -r 1000 --summary @/s.csv "
                             "-o @/missing/r.csv"),
                      2);
-    assert_int_equal(count_entries(s), 0);
+    assert_int_equal(scratch_entries(s->dir), 0);
     assert_contains(s->err, "missing/r.csv");
 }
 
@@ -197,7 +179,7 @@ static void failed_replications_exit_1_naming_point_rep_and_seed(void **state)
     assert_contains(sum, "\n0,1,1,end,4,");
     free(reps);
     free(sum);
-    assert_int_equal(count_entries(s), 2);
+    assert_int_equal(scratch_entries(s->dir), 2);
 }
 
 static void output_is_byte_identical_for_any_jobs_and_for_shards(void **state)

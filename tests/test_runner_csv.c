@@ -10,11 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "runner.h"
+#include "scratch_dir.h"
 #include "test_runner_models.h"
 
 /* ---- helpers ------------------------------------------------------------------ */
@@ -26,9 +26,10 @@ typedef struct {
 static int scratch_setup(void **state)
 {
     scratch *s = malloc(sizeof *s);
-    strcpy(s->dir, "/tmp/procsim_csv_XXXXXX");
-    if (mkdtemp(s->dir) == NULL)
+    if (!s || scratch_make(s->dir, sizeof s->dir, "csv") != 0) {
+        free(s);
         return -1;
+    }
     *state = s;
     return 0;
 }
@@ -36,12 +37,9 @@ static int scratch_setup(void **state)
 static int scratch_teardown(void **state)
 {
     scratch *s = *state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->dir);
-    if (system(cmd) != 0)
-        return -1;
+    int rc = scratch_remove(s->dir);
     free(s);
-    return 0;
+    return rc;
 }
 
 static char *path_in(const scratch *s, const char *name)
@@ -57,29 +55,6 @@ static int exists(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0;
-}
-
-/* Number of entries in dir (the scratch dir should hold no temporary files). */
-static int entries(const scratch *s)
-{
-    DIR *d = opendir(s->dir);
-    int n = 0;
-    assert_non_null(d);
-    for (struct dirent *e; (e = readdir(d)) != NULL;)
-        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-    closedir(d);
-    return n;
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    char *buf = calloc(1, 1 << 20);
-    size_t n = fread(buf, 1, (1 << 20) - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
 }
 
 /* What a function writing to a FILE* wrote. */
@@ -277,7 +252,7 @@ static void output_appears_only_when_committed(void **state)
     char *text = slurp(target);
     assert_string_equal(text, "partial");
     free(text);
-    assert_int_equal(entries(s), 1); /* no temporary left behind */
+    assert_int_equal(scratch_entries(s->dir), 1); /* no temporary left behind */
 }
 
 static void committing_replaces_an_existing_file_whole(void **state)
@@ -306,7 +281,7 @@ static void aborted_output_leaves_nothing(void **state)
     runner_outfile *of = runner_outfile_open(path_in(s, "out.csv"), &err);
     fputs("half", runner_outfile_stream(of));
     runner_outfile_abort(of);
-    assert_int_equal(entries(s), 0);
+    assert_int_equal(scratch_entries(s->dir), 0);
 }
 
 static void unwritable_paths_fail_when_opened(void **state)
