@@ -219,7 +219,6 @@ double simi_evq_peek(const simi_evq *q, double now);
 /* Schedule ev at (time, priority): joins the newest bucket when the key matches. */
 static inline int simi_evq_push(simi_evq *q, sim_event *ev, double time, int priority)
 {
-    uint64_t seq = q->seq++;
     simi_bucket *b = q->last;
     ev->next = NULL;
     if (b && b->time == time && b->priority == priority) {
@@ -227,7 +226,8 @@ static inline int simi_evq_push(simi_evq *q, sim_event *ev, double time, int pri
         b->tail = ev;
         return 0;
     }
-    return simi_evq_push_bucket(q, ev, time, priority, seq);
+    /* Only buckets need a seq: the order within one is the order of arrival. */
+    return simi_evq_push_bucket(q, ev, time, priority, q->seq++);
 }
 
 /* Schedule a triggered event: the queue holds one reference until it is processed.
