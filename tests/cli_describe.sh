@@ -2,12 +2,7 @@
 # procsim describe shows theory next to the metrics: M/M/1 at its defaults
 # (lambda 0.9, mu 1) has Wq = 9, W = 10, Lq = 8.1, utilisation 0.9; M/D/1 has Wq = 4.5.
 # Usage: sh cli_describe.sh PROCSIM SHARED_DIR (exit 77: skipped).
-procsim=$1
-if ! "$procsim" describe mm1 >/dev/null 2>&1; then
-    echo "skip: the mm1 experiment is not registered yet"
-    exit 77
-fi
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/cli_lib.sh"
 out=$("$procsim" describe mm1) || fail "describe mm1 exited $?"
 for pair in "wait 9" "system_time 10" "queue_length 8.1" "utilization 0.9"; do
     echo "$out" | sed -n '/^analytic values/,$p' | awk -v m="${pair% *}" -v v="${pair#* }" \

@@ -3,14 +3,7 @@
 # procsim run output is a function of (experiment, grid, reps, seed) only: byte-identical
 # for -j 1 and -j 2, and per-replication shards (--rep R) merged back equal the full run.
 # Usage: sh cli_determinism.sh PROCSIM SHARED_DIR (exit 77: skipped).
-procsim=$1
-if ! "$procsim" describe mm1 >/dev/null 2>&1; then
-    echo "skip: the mm1 experiment is not registered yet"
-    exit 77
-fi
-dir=$(mktemp -d) || exit 1
-trap 'rm -rf "$dir"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/cli_lib.sh"
 
 grid="--sweep lambda=0.5:0.8:0.1 --param customers=2000 --param warmup=200 -r 6 -q"
 "$procsim" run mm1 $grid -j 1 -o "$dir/j1.csv" --summary "$dir/s1.csv" || fail "-j 1 run"

@@ -3,14 +3,7 @@
 # analytic column), the table on stdout when there is no --summary file, and a model
 # error reported per replication with point, rep and seed (exit 1).
 # Usage: sh cli_output.sh PROCSIM SHARED_DIR (exit 77: skipped).
-procsim=$1
-if ! "$procsim" describe mm1 >/dev/null 2>&1; then
-    echo "skip: the mm1 experiment is not registered yet"
-    exit 77
-fi
-dir=$(mktemp -d) || exit 1
-trap 'rm -rf "$dir"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/cli_lib.sh"
 
 "$procsim" run mm1 -r 20 --param customers=2000 --param warmup=100 -q \
     -o "$dir/reps.csv" --summary "$dir/sum.csv" >"$dir/out" || fail "run exited $?"

@@ -2,14 +2,7 @@
 # Ctrl-C during procsim run: exit 130, the message says how many replications completed,
 # and the output files exist whole (every row complete, rows only of finished
 # replications, no temporary file left). Usage: sh cli_sigint.sh PROCSIM SHARED_DIR.
-procsim=$1
-if ! "$procsim" describe mm1 >/dev/null 2>&1; then
-    echo "skip: the mm1 experiment is not registered yet"
-    exit 77
-fi
-dir=$(mktemp -d) || exit 1
-trap 'rm -rf "$dir"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/cli_lib.sh"
 
 # Long enough not to finish in the second we wait (~100k customers per replication).
 "$procsim" run mm1 --param customers=100000 --param warmup=1000 -r 100000 -j 2 -q \

@@ -3,12 +3,7 @@
 # procsim bad usage, end to end against the mm1 model: every case exits 2 with one
 # "procsim: ..." line on stderr that names the problem, prints nothing on stdout and
 # creates no file. Usage: sh cli_usage.sh PROCSIM SHARED_DIR (exit 77: skipped).
-procsim=$1
-if ! "$procsim" describe mm1 >/dev/null 2>&1; then
-    echo "skip: the mm1 experiment is not registered yet"
-    exit 77
-fi
-dir=$(mktemp -d) || exit 1
+. "$(dirname "$0")/cli_lib.sh"
 out=$(mktemp) || exit 1
 err=$(mktemp) || exit 1
 trap 'rm -rf "$dir" "$out" "$err"' EXIT
