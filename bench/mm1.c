@@ -3,7 +3,6 @@
  * creation, resource requests and releases. Mirrors shared/bench/simpy/mm1.py (arguments
  * N R, same result line) and adds events_per_s. The analytic mean wait in queue is
  * rho / (mu - lambda) = 9.0; the printed mean converges to it as N*R grows.          */
-#include <stdio.h>
 
 #include "bench.h"
 #include "sim.h"
@@ -49,39 +48,19 @@ static void *source(sim_proc *self, void *arg)
     return NULL;
 }
 
-/* One replication: its mean wait; adds its processed events to *events. */
-static double replicate(long customers, unsigned long seed, unsigned long long *events)
+/* One replication: its mean wait in queue. */
+static double replicate(sim_env *env, long customers)
 {
-    sim_config cfg = {0};
-    cfg.seed = seed;
-    sim_env *env = sim_env_new(&cfg);
-    bench_check(NULL, env != NULL, "sim_env_new");
     model m = {sim_resource_new(env, 1), sim_env_rng(env, 0), customers, 0.0, 0};
     bench_check(env, m.server != NULL && m.rng != NULL, "sim_resource_new / sim_env_rng");
     bench_check(env, sim_spawn(env, "source", source, &m) == SIM_OK, "sim_spawn");
     bench_check(env, sim_run(env, -1) == SIM_OK, "sim_run");
     bench_check(env, m.waits == customers, "every customer was served");
-    *events += sim_events_processed(env);
     sim_resource_free(m.server);
-    sim_env_free(env);
     return m.wait_sum / (double)m.waits;
 }
 
 int main(int argc, char **argv)
 {
-    const char *usage = "bench_mm1 [N [R]]";
-    long N = bench_arg(argc, argv, 1, 100000, 1000000000, usage);
-    long R = bench_arg(argc, argv, 2, 1, 1000000, usage);
-
-    unsigned long long events = 0;
-    double sum = 0.0;
-    double t0 = bench_seconds();
-    for (long r = 0; r < R; r++)
-        sum += replicate(N, (unsigned long)r, &events);
-    double dt = bench_seconds() - t0;
-
-    printf("workload=mm1 customers=%ld replications=%ld mean_wait=%.3f analytic=9.000 "
-           "seconds=%.3f customers_per_s=%.0f events_per_s=%.0f\n",
-           N, R, sum / (double)R, dt, (double)N * (double)R / dt, (double)events / dt);
-    return 0;
+    return bench_replications_main(argc, argv, "mm1", "mean_wait", 9.0, replicate);
 }

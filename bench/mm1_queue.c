@@ -8,7 +8,6 @@
  * The arrival time travels as the item pointer itself (its bit pattern), so a customer
  * costs no allocation and memory does not grow with N.                               */
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "bench.h"
@@ -76,39 +75,20 @@ static void *server(sim_proc *self, void *arg)
     return NULL;
 }
 
-/* One replication: its mean time in system; adds its processed events to *events. */
-static double replicate(long customers, unsigned long seed, unsigned long long *events)
+/* One replication: its mean time in system. */
+static double replicate(sim_env *env, long customers)
 {
-    sim_config cfg = {0};
-    cfg.seed = seed;
-    sim_env *env = sim_env_new(&cfg);
-    bench_check(NULL, env != NULL, "sim_env_new");
     model m = {sim_store_new(env, SIM_UNLIMITED), sim_env_rng(env, 0), customers, 0.0};
     bench_check(env, m.queue != NULL && m.rng != NULL, "sim_store_new / sim_env_rng");
     bench_check(env, sim_spawn(env, "arrivals", arrivals, &m) == SIM_OK, "sim_spawn");
     bench_check(env, sim_spawn(env, "server", server, &m) == SIM_OK, "sim_spawn");
     bench_check(env, sim_run(env, -1) == SIM_OK, "sim_run");
-    *events += sim_events_processed(env);
     sim_store_free(m.queue);
-    sim_env_free(env);
     return m.total / (double)customers;
 }
 
 int main(int argc, char **argv)
 {
-    const char *usage = "bench_mm1_queue [N [R]]";
-    long N = bench_arg(argc, argv, 1, 100000, 1000000000, usage);
-    long R = bench_arg(argc, argv, 2, 1, 1000000, usage);
-
-    unsigned long long events = 0;
-    double sum = 0.0;
-    double t0 = bench_seconds();
-    for (long r = 0; r < R; r++)
-        sum += replicate(N, (unsigned long)r, &events);
-    double dt = bench_seconds() - t0;
-
-    printf("workload=mm1_queue customers=%ld replications=%ld mean_system_time=%.3f "
-           "analytic=10.000 seconds=%.3f customers_per_s=%.0f events_per_s=%.0f\n",
-           N, R, sum / (double)R, dt, (double)N * (double)R / dt, (double)events / dt);
-    return 0;
+    return bench_replications_main(argc, argv, "mm1_queue", "mean_system_time", 10.0,
+                                   replicate);
 }
