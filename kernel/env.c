@@ -124,7 +124,20 @@ SIMI_INLINE sim_status step(sim_env *env)
         return SIM_EMPTY;
     env->now = t;
     env->processed++;
-    if (ev->kind == SIMI_SLEEP) { /* no state: nobody else can see it */
+    if (ev->kind == SIMI_SLEEP) { /* a process's own timeout: nobody else can see it */
+        sim_proc *p = ev->aux;
+        ev->state = SIMI_PROCESSED; /* reusable from here on */
+        ev->refs = 0;
+        if (p->target == ev) {
+            p->wake = ev;
+            env->inline_ok = 1;
+            simi_switch_to(env, p);
+        } else {
+            simi_event_release(&p->ev); /* stale: the interrupt kept p for it */
+        }
+        return SIM_OK;
+    }
+    if (ev->kind == SIMI_SLEEP_POOLED) {
         sim_proc *p = ev->aux;
         if (p->target == ev) {
             p->wake = ev;

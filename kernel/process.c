@@ -98,6 +98,10 @@ static sim_proc *start(sim_env *env, const char *name, sim_proc_fn fn, void *arg
     p->ev = (sim_event){.env = env, .kind = SIMI_PROCESS, .state = SIMI_PENDING,
                         .refs = 1 /* kept while the function runs */};
     p->ev.wtail = &p->ev.waiters;
+    simi_event_init(&p->sleep_ev, env, SIMI_SLEEP);
+    p->sleep_ev.aux = p;
+    p->sleep_ev.ok = 1;
+    p->sleep_ev.state = SIMI_PROCESSED;
     p->wake = NULL;
     p->stack = NULL;
     p->fn = fn;
@@ -251,9 +255,10 @@ sim_status sim_wait(sim_proc *self, sim_event *ev, void **value)
 }
 
 /* A sleep's timeout is private to its process, so it needs no waiter list: the event
- * names its sleeper (aux, holding a reference on it) and the scheduler resumes the
- * sleeper directly if it still waits for this very event (an interrupted sleep leaves a
- * stale timeout behind, which fires later and is ignored). */
+ * names its sleeper (aux) and the scheduler resumes the sleeper directly if it still
+ * waits for this very event. Each process owns one such event and reuses it sleep after
+ * sleep; only an interrupted sleep leaves it queued (stale, ignored when it fires, with
+ * a reference keeping the process), and the next sleep then takes one from the pool. */
 sim_status sim_sleep(sim_proc *self, double delay)
 {
     sim_env *env = self->ev.env;
@@ -262,17 +267,18 @@ sim_status sim_sleep(sim_proc *self, double delay)
                            self->name);
     if (!(delay >= 0))
         return simi_misuse(env, SIM_EINVAL, "sim_sleep: negative or NaN delay %g", delay);
-    /* The hottest path of most models: only the fields a sleep uses are set, and the
-     * queue holds the only reference (step() recycles it). */
-    if (__builtin_expect(!env->free_events, 0) && simi_event_pool_grow(env) != 0)
-        return SIM_ENOMEM;
-    sim_event *ev = env->free_events;
-    env->free_events = ev->next;
-    ev->aux = self;
-    ev->waiters = NULL;
-    ev->kind = SIMI_SLEEP;
-    ev->ok = 1;
-    self->ev.refs++;
+    sim_event *ev = &self->sleep_ev;
+    if (__builtin_expect(ev->state == SIMI_TRIGGERED, 0)) {
+        if (__builtin_expect(!env->free_events, 0) && simi_event_pool_grow(env) != 0)
+            return SIM_ENOMEM;
+        ev = env->free_events;
+        env->free_events = ev->next;
+        ev->aux = self;
+        ev->waiters = NULL;
+        ev->kind = SIMI_SLEEP_POOLED;
+        ev->ok = 1;
+        self->ev.refs++; /* the pooled event keeps its sleeper */
+    }
     simi_schedule(ev, delay, SIM_NORMAL);
     self->target = ev;
     simi_yield(env, self);
@@ -300,7 +306,9 @@ void simi_interrupt_fire(sim_event *ev)
     /* Dropped if the target finished since (several interrupts at once, say). */
     if (!p->alive)
         return;
-    if (p->target)
+    if (p->target == &p->sleep_ev)
+        p->ev.refs++; /* its own timeout stays queued, stale: keep p until it fires */
+    else if (p->target)
         simi_remove_waiter(p->target, &p->resume);
     /* A process always starts before any interruption of it is processed: its URGENT
      * init event was scheduled first. */

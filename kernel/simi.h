@@ -31,7 +31,8 @@ enum { SIMI_PENDING, SIMI_TRIGGERED, SIMI_PROCESSED };
 enum {
     SIMI_PLAIN,     /* sim_event_new */
     SIMI_TIMEOUT,   /* sim_timeout */
-    SIMI_SLEEP,     /* sim_sleep: private to one process (aux), never has waiters */
+    SIMI_SLEEP,     /* sim_sleep: embedded in its process (aux), never has waiters */
+    SIMI_SLEEP_POOLED, /* sim_sleep while its own event is still queued (interrupted) */
     SIMI_INIT,      /* starts a process (URGENT) */
     SIMI_PROCESS,   /* the event of a sim_proc */
     /* kinds from here on need work when processed (env.c's step) */
@@ -77,6 +78,7 @@ struct sim_proc {
     uint8_t failing;        /* sim_exit_fail was called */
     int fail_error;
     simi_stack *stack;
+    sim_event sleep_ev;     /* its reusable sim_sleep timeout (see sim_sleep) */
     /* Colder. */
     sim_proc_fn fn;
     void *arg;
