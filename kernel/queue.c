@@ -1,5 +1,6 @@
 /* The event queue: (time, priority, seq) order with FIFO buckets on a binary heap, and
- * a now lane.
+ * a now lane. A bucket is just a heap entry holding its first event; the events chain
+ * through their next pointers, and only the newest bucket's tail is remembered.
  *
  * seq grows by one for every scheduled event, so events of equal (time, priority) must
  * come out in the order they went in. The queue exploits that: events of equal key are
@@ -37,22 +38,17 @@ int simi_evq_init(simi_evq *q)
     q->now_head = q->now_tail = NULL;
     q->len = 0;
     q->cap = INITIAL_CAP;
-    q->last = NULL;
-    q->free_buckets = NULL;
+    q->last_open = 0;
+    q->last_time = 0;
+    q->last_key = 0;
+    q->last_tail = NULL;
     q->seq = 0;
     return 0;
 }
 
 void simi_evq_fini(simi_evq *q)
 {
-    /* Buckets still in the heap go with it; the free ones are freed one by one. */
-    for (size_t i = 0; i < q->len; i++)
-        free(q->heap[i].bucket);
-    while (q->free_buckets) {
-        simi_bucket *b = q->free_buckets;
-        q->free_buckets = b->next_free;
-        free(b);
-    }
+    /* The events belong to the environment's pools; only the heap is ours. */
     free(q->heap);
     q->heap = NULL;
     q->len = q->cap = 0;
@@ -98,30 +94,24 @@ int simi_evq_push_bucket(simi_evq *q, sim_event *ev, double time, int priority, 
         q->heap = grown;
         q->cap *= 2;
     }
-    simi_bucket *b = q->free_buckets;
-    if (b)
-        q->free_buckets = b->next_free;
-    else if (!(b = malloc(sizeof *b)))
-        return -1;
-    b->head = b->tail = ev;
-    b->time = time;
-    b->priority = priority;
-    q->heap[q->len] = (simi_heap_entry){time, (uint64_t)priority << SEQ_BITS | seq, b};
+    uint64_t key = (uint64_t)priority << SEQ_BITS | seq;
+    q->heap[q->len] = (simi_heap_entry){time, key, ev};
     sift_up(q->heap, q->len++);
-    q->last = b;
+    q->last_open = 1;
+    q->last_time = time;
+    q->last_key = key;
+    q->last_tail = ev;
     return 0;
 }
 
 /* Slow path of simi_evq_pop (simi.h): the top bucket ran empty. The top bucket stays in
  * the heap until then, so events pushed meanwhile with a smaller key (an URGENT event at
- * now) still overtake the rest of it. */
+ * now) still overtake the rest of it. Keys are unique, so the newest bucket is known by
+ * its key. */
 void simi_evq_drop_top(simi_evq *q)
 {
-    simi_bucket *b = q->heap[0].bucket;
-    if (q->last == b)
-        q->last = NULL;
-    b->next_free = q->free_buckets;
-    q->free_buckets = b;
+    if (q->heap[0].key == q->last_key)
+        q->last_open = 0;
     q->heap[0] = q->heap[--q->len];
     if (q->len > 1)
         sift_down(q->heap, q->len, 0);

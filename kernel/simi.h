@@ -88,26 +88,23 @@ struct sim_proc {
     char name[40];
 };
 
-/* Queue bucket: events of equal (time, priority) in seq order (see queue.c). */
-typedef struct simi_bucket simi_bucket;
-struct simi_bucket {
-    sim_event *head, *tail;
-    simi_bucket *next_free;
-    double time;
-    int priority;
-};
+/* A heap entry is a bucket: events of equal (time, priority), chained through next in
+ * seq order, keyed by the seq of the first (see queue.c). */
 typedef struct {
     double time;
-    uint64_t key; /* priority << 62 | seq of the bucket's first event */
-    simi_bucket *bucket;
+    uint64_t key;     /* priority << 62 | seq of the bucket's first event */
+    sim_event *head;  /* the bucket's first event */
 } simi_heap_entry;
 
 typedef struct {
     sim_event *now_head, *now_tail; /* the now lane: (now, NORMAL) events, FIFO */
     simi_heap_entry *heap;
     size_t len, cap;
-    simi_bucket *last;      /* newest bucket: the only one later events may join */
-    simi_bucket *free_buckets;
+    /* The newest bucket, the only one later events may join, while it is in the heap. */
+    int last_open;
+    double last_time;
+    uint64_t last_key;
+    sim_event *last_tail;
     uint64_t seq;
 } simi_evq;
 
@@ -221,11 +218,10 @@ double simi_evq_peek(const simi_evq *q, double now);
 /* Schedule ev at (time, priority): joins the newest bucket when the key matches. */
 static inline int simi_evq_push(simi_evq *q, sim_event *ev, double time, int priority)
 {
-    simi_bucket *b = q->last;
     ev->next = NULL;
-    if (b && b->time == time && b->priority == priority) {
-        b->tail->next = ev;
-        b->tail = ev;
+    if (q->last_open && q->last_time == time && (int)(q->last_key >> 62) == priority) {
+        q->last_tail->next = ev;
+        q->last_tail = ev;
         return 0;
     }
     /* Only buckets need a seq: the order within one is the order of arrival. */
@@ -273,10 +269,10 @@ static inline sim_event *simi_evq_pop(simi_evq *q, double now, double *time)
     }
     if (q->len == 0)
         return NULL;
-    simi_bucket *b = q->heap[0].bucket;
-    ev = b->head;
-    *time = b->time;
-    if (!(b->head = ev->next))
+    simi_heap_entry *top = &q->heap[0];
+    ev = top->head;
+    *time = top->time;
+    if (!(top->head = ev->next))
         simi_evq_drop_top(q);
     return ev;
 }
