@@ -2,12 +2,12 @@
  * a now lane. A bucket is just a heap entry holding its first event; the events chain
  * through their next pointers, and only the newest bucket's tail is remembered.
  *
- * seq grows by one for every scheduled event, so events of equal (time, priority) must
- * come out in the order they went in. The queue exploits that: events of equal key are
- * chained in a bucket, and only buckets sit in the heap, keyed by (time, priority, seq of
- * their first event). A push whose key equals that of the newest bucket joins its tail in
- * O(1): that bucket holds the largest seqs of its key, so the order stays exact. Any other
- * push opens a new bucket (O(log buckets)). Typical models schedule in runs of equal keys
+ * SimPy orders by (time, priority, seq) with seq counting scheduled events, so events of
+ * equal (time, priority) come out in the order they went in. The queue exploits that:
+ * events of equal key are chained in a bucket, and only buckets sit in the heap, keyed by
+ * (time, priority, seq) where seq counts buckets. A push whose key equals that of the
+ * newest bucket joins its tail in O(1): every other bucket of that key is older, so the
+ * order stays exact. Any other push opens a new bucket (O(log buckets)). Typical models schedule in runs of equal keys
  * (every process waking at t+1, every NORMAL trigger at now), so most pushes and pops never
  * touch the heap; with all-distinct times it degrades to a plain heap of single events.
  *
