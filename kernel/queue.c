@@ -7,9 +7,9 @@
  * events of equal key are chained in a bucket, and only buckets sit in the heap, keyed by
  * (time, priority, seq) where seq counts buckets. A push whose key equals that of the
  * newest bucket joins its tail in O(1): every other bucket of that key is older, so the
- * order stays exact. Any other push opens a new bucket (O(log buckets)). Typical models schedule in runs of equal keys
- * (every process waking at t+1, every NORMAL trigger at now), so most pushes and pops never
- * touch the heap; with all-distinct times it degrades to a plain heap of single events.
+ * order stays exact. Any other push opens a new bucket (O(log buckets)). Typical models
+ * schedule in runs of equal keys (every process waking at t+1), so most pushes and pops
+ * never touch the heap; with all-distinct times it is a plain heap of single events.
  *
  * The now lane (simi.h) takes every event scheduled for (now, NORMAL): most triggers are.
  * Every (now, NORMAL) event already in the heap was scheduled earlier, so has a smaller
