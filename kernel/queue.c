@@ -11,11 +11,12 @@
  * schedule in runs of equal keys (every process waking at t+1), so most pushes and pops
  * never touch the heap; with all-distinct times it is a plain heap of single events.
  *
- * The now lane (simi.h) takes every event scheduled for (now, NORMAL): most triggers are.
- * Every (now, NORMAL) event already in the heap was scheduled earlier, so has a smaller
- * seq than anything in the lane; hence the heap top goes first while its key is at most
- * (now, NORMAL), and the lane otherwise. Time cannot advance while the lane holds
- * events, since they are all at now. The lane is a plain FIFO: O(1), no seq needed.   */
+ * The lanes (simi.h) take every event scheduled with no delay: the now lane those at
+ * NORMAL priority (most triggers), the urgent lane those at URGENT (process starts,
+ * interruptions). Every heap entry at (now, p) was scheduled earlier, so comes before
+ * the lane of priority p; hence: heap entries at (now, URGENT), the urgent lane, heap
+ * entries at (now, NORMAL), the now lane, then the rest of the heap. Time cannot advance
+ * while a lane holds events, since they are all at now. Lanes are plain FIFOs: O(1).  */
 #include <stdlib.h>
 
 #include "simi.h"
@@ -36,6 +37,7 @@ int simi_evq_init(simi_evq *q)
     if (!q->heap)
         return -1;
     q->now_head = q->now_tail = NULL;
+    q->urg_head = q->urg_tail = NULL;
     q->len = 0;
     q->cap = INITIAL_CAP;
     q->last_open = 0;
@@ -119,7 +121,7 @@ void simi_evq_drop_top(simi_evq *q)
 
 double simi_evq_peek(const simi_evq *q, double now)
 {
-    if (q->now_head)
+    if (q->now_head || q->urg_head)
         return now;
     return q->len ? q->heap[0].time : 1.0 / 0.0;
 }

@@ -98,6 +98,7 @@ typedef struct {
 
 typedef struct {
     sim_event *now_head, *now_tail; /* the now lane: (now, NORMAL) events, FIFO */
+    sim_event *urg_head, *urg_tail; /* the urgent lane: (now, URGENT) events, FIFO */
     simi_heap_entry *heap;
     size_t len, cap;
     /* The newest bucket, the only one later events may join, while it is in the heap. */
@@ -229,43 +230,62 @@ static inline int simi_evq_push(simi_evq *q, sim_event *ev, double time, int pri
 }
 
 /* Schedule a triggered event: the queue holds one reference until it is processed.
- * Events triggered for now at NORMAL priority (every succeed, every granted request)
- * take the now lane (queue.c explains why that keeps the order exact). */
+ * Events triggered for now (every succeed, every process start and interruption) take
+ * the lanes (queue.c explains why that keeps the order exact). */
 static inline void simi_schedule(sim_event *ev, double delay, int priority)
 {
     sim_env *env = ev->env;
     simi_evq *q = &env->queue;
     ev->state = SIMI_TRIGGERED;
     ev->refs++;
-    if (delay == 0 && priority == SIM_NORMAL) {
+    if (delay == 0) {
         ev->next = NULL;
-        if (q->now_tail)
-            q->now_tail->next = ev;
+        sim_event **head = priority == SIM_URGENT ? &q->urg_head : &q->now_head;
+        sim_event **tail = priority == SIM_URGENT ? &q->urg_tail : &q->now_tail;
+        if (*tail)
+            (*tail)->next = ev;
         else
-            q->now_head = ev;
-        q->now_tail = ev;
+            *head = ev;
+        *tail = ev;
         return;
     }
     if (__builtin_expect(simi_evq_push(q, ev, env->now + delay, priority) != 0, 0))
         simi_schedule_failed(ev);
 }
 
+/* Priority of the heap's top entry if it is at now, else one past NORMAL. */
+static inline int simi_evq_top_at(const simi_evq *q, double now)
+{
+    return q->len && q->heap[0].time == now ? (int)(q->heap[0].key >> 62) : SIM_NORMAL + 1;
+}
+
 /* 1 if ev is the very next event the queue would hand out. */
 static inline int simi_evq_is_next(const simi_evq *q, const sim_event *ev, double now)
 {
-    return q->now_head == ev &&
-           !(q->len && q->heap[0].time == now && (q->heap[0].key >> 62) <= SIM_NORMAL);
+    return !q->urg_head && q->now_head == ev && simi_evq_top_at(q, now) > SIM_NORMAL;
 }
 
 /* The first event in (time, priority, seq) order, or NULL; *time gets its time. */
 static inline sim_event *simi_evq_pop(simi_evq *q, double now, double *time)
 {
-    sim_event *ev = q->now_head;
-    if (ev && !(q->len && q->heap[0].time == now && (q->heap[0].key >> 62) <= SIM_NORMAL)) {
-        if (!(q->now_head = ev->next))
-            q->now_tail = NULL;
-        *time = now;
-        return ev;
+    sim_event *ev;
+    if (q->urg_head || q->now_head) {
+        int top = simi_evq_top_at(q, now);
+        sim_event **head = NULL, **tail = NULL;
+        if (q->urg_head && top > SIM_URGENT) {
+            head = &q->urg_head;
+            tail = &q->urg_tail;
+        } else if (!q->urg_head && top > SIM_NORMAL) {
+            head = &q->now_head;
+            tail = &q->now_tail;
+        }
+        if (head) {
+            ev = *head;
+            if (!(*head = ev->next))
+                *tail = NULL;
+            *time = now;
+            return ev;
+        }
     }
     if (q->len == 0)
         return NULL;
