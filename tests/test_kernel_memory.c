@@ -44,10 +44,7 @@ static void *tick_forever(sim_proc *self, void *arg)
 static void test_long_run_of_timeouts_keeps_memory_bounded(void **state)
 {
     (void)state;
-#ifdef KTEST_RSS_UNRELIABLE
-    print_message("built with a sanitizer: RSS check skipped\n");
-    skip();
-#endif
+    SKIP_IF_RSS_UNRELIABLE();
     const double horizon = RUNNING_ON_VALGRIND ? 1000 : 10000;
     sim_env *env = sim_env_new(NULL);
     assert_non_null(env);
@@ -89,10 +86,7 @@ static sim_env *abandoned_model(sim_stack_cache *cache)
 static void test_freeing_an_environment_returns_its_live_processes_memory(void **state)
 {
     (void)state;
-#ifdef KTEST_RSS_UNRELIABLE
-    print_message("built with a sanitizer: RSS check skipped\n");
-    skip();
-#endif
+    SKIP_IF_RSS_UNRELIABLE();
     const int rounds = RUNNING_ON_VALGRIND ? 20 : 400;
     for (int i = 0; i < rounds / 10; i++) {
         sim_env *env = abandoned_model(NULL);
@@ -116,10 +110,7 @@ static void test_freeing_an_environment_returns_its_live_processes_memory(void *
 static void test_reusing_a_stack_cache_keeps_memory_bounded(void **state)
 {
     (void)state;
-#ifdef KTEST_RSS_UNRELIABLE
-    print_message("built with a sanitizer: RSS check skipped\n");
-    skip();
-#endif
+    SKIP_IF_RSS_UNRELIABLE();
     const int rounds = RUNNING_ON_VALGRIND ? 20 : 400;
     sim_stack_cache *cache = sim_stack_cache_new();
     assert_non_null(cache);
