@@ -39,6 +39,11 @@ typedef struct exp_experiment {
     sim_status (*replicate)(sim_env *env, const double *params, double *metrics);
     /* Optional: analytic value of metric m at these parameters; returns 0 if unknown. */
     int (*analytic)(const double *params, size_t m, double *value);
+    /* Optional: rules that tie parameters together (warmup < customers, min <= max).
+     * Called for every point of a plan before anything runs; returns NULL when the
+     * values are valid, else one sentence saying which rule they break (static storage).
+     * A broken rule is a usage error, not a failed replication. */
+    const char *(*check)(const double *params);
 } exp_experiment;
 
 size_t exp_count(void);
