@@ -3,7 +3,10 @@
  * The runner never looks inside a model: it builds a sim_env per replication, hands it the
  * parameter values (in the order of `params`) and collects one value per metric. Trace
  * output goes through sim_trace(), which prints only when the environment was created
- * for `procsim trace`. Every experiment is listed in registry.c.                     */
+ * for `procsim trace`. A table of experiments reaches the command line in one of three
+ * ways, all served by the same code: the demo models (experiments/list.h) in the stock
+ * `procsim`, a plugin's PROCSIM_EXPERIMENTS(...) table, or procsim_main() in a user's own
+ * program (procsim.h).                                                               */
 #ifndef PROCSIM_EXPERIMENTS_H
 #define PROCSIM_EXPERIMENTS_H
 
@@ -46,9 +49,6 @@ typedef struct exp_experiment {
     const char *(*check)(const double *params);
 } exp_experiment;
 
-size_t exp_count(void);
-const exp_experiment *exp_at(size_t i);
-const exp_experiment *exp_find(const char *name); /* NULL if unknown */
 /* Index of parameter / metric `name`, or -1. */
 int exp_param_index(const exp_experiment *e, const char *name);
 int exp_metric_index(const exp_experiment *e, const char *name);

@@ -11,11 +11,11 @@
 #define PROCSIM_VERSION "unknown"
 #endif
 
+/* After "usage: PROG COMMAND [ARGS]". */
 static const char usage_text[] =
-    "usage: procsim COMMAND [ARGS]\n"
     "\n"
     "commands:\n"
-    "  list                       experiments, their parameters and metrics\n"
+    "  list [PLUGIN]              experiments, their parameters and metrics\n"
     "  describe EXP               one experiment in full\n"
     "  trace EXP [--param k=v]... [--seed S] [--rep R]\n"
     "                             one replication, printing the model's trace on stdout\n"
@@ -44,51 +44,66 @@ static const char usage_text[] =
     "  --summary FILE             summary CSV (otherwise a table on stdout)\n"
     "  -q, --quiet                no progress line\n"
     "\n"
+    "EXP is an experiment name, or a plugin built with PROCSIM_EXPERIMENTS: PATH[:NAME]\n"
+    "with a '/' in PATH (./ed.so, ./ed.so:ed); NAME may be left out when it holds one.\n"
+    "\n"
     "exit status: 0 ok, 1 some replications failed (the rest are written), 2 bad usage,\n"
     "130 interrupted (finished replications are written).\n";
+
+static void print_usage(const runneri_cli *c, FILE *f)
+{
+    fprintf(f, "usage: %s COMMAND [ARGS]\n", c->prog);
+    fputs(usage_text, f);
+}
 
 int runneri_cli_usage(const runneri_cli *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("procsim: ", c->err);
+    fprintf(c->err, "%s: ", c->prog);
     vfprintf(c->err, fmt, ap);
     fputc('\n', c->err);
     va_end(ap);
     return CLI_USAGE;
 }
 
-size_t runneri_cli_count(const runneri_cli *c) { return c->exps ? c->n_exps : exp_count(); }
+size_t runneri_cli_count(const runneri_cli *c) { return c->exps ? c->n_exps : 0; }
 
 const exp_experiment *runneri_cli_at(const runneri_cli *c, size_t i)
 {
-    return c->exps ? (i < c->n_exps ? c->exps[i] : NULL) : exp_at(i);
+    return c->exps && i < c->n_exps ? c->exps[i] : NULL;
 }
 
 const exp_experiment *runneri_cli_find(const runneri_cli *c, const char *name)
 {
+    if (strchr(name, '/'))
+        return runneri_plugin_find(c, name);
     for (size_t i = 0; i < runneri_cli_count(c); i++)
         if (strcmp(runneri_cli_at(c, i)->name, name) == 0)
             return runneri_cli_at(c, i);
-    runneri_cli_usage(c, "unknown experiment '%s' (procsim list shows them)", name);
+    runneri_cli_usage(c, "unknown experiment '%s' (%s list shows them)", name, c->prog);
     return NULL;
 }
 
 int runneri_cli_help(const runneri_cli *c)
 {
-    fputs(usage_text, c->out);
+    print_usage(c, c->out);
     return CLI_OK;
 }
 
 int runneri_cli_list(const runneri_cli *c, int argc, char **argv)
 {
-    if (argc > 1)
-        return runneri_cli_usage(c, "list takes no arguments, got '%s'", argv[1]);
+    if (argc > 2 || (argc == 2 && strchr(argv[1], '/') == NULL))
+        return runneri_cli_usage(c, "list takes no arguments or one plugin path, got '%s'",
+                                 argv[1]);
     size_t n = runneri_cli_count(c);
+    const exp_experiment *const *exps = c->exps;
+    if (argc == 2 && (exps = runneri_plugin_open(c, argv[1], &n)) == NULL)
+        return CLI_USAGE;
     if (n == 0)
         fputs("no experiments are registered\n", c->out);
     for (size_t i = 0; i < n; i++) {
-        const exp_experiment *e = runneri_cli_at(c, i);
+        const exp_experiment *e = exps[i];
         fprintf(c->out, "%s%s  %s\n", i ? "\n" : "", e->name, e->help ? e->help : "");
         fputs("  parameters:", c->out);
         for (size_t k = 0; k < e->n_params; k++)
@@ -211,25 +226,40 @@ int runneri_cli_merge(const runneri_cli *c, int argc, char **argv)
     return rc;
 }
 
+static int dispatch(const runneri_cli *c, int argc, char **argv);
+
 int runner_cli_main(int argc, char **argv, const runner_cli_io *io)
 {
-    runneri_cli c = {NULL, 0, stdout, stderr, -1};
+    runneri_plugin plugin = {NULL};
+    runneri_cli c = {NULL, 0, stdout, stderr, -1, "procsim", &plugin};
     if (io) {
         c.exps = io->experiments;
         c.n_exps = io->n_experiments;
         c.out = io->out ? io->out : stdout;
         c.err = io->err ? io->err : stderr;
         c.progress = io->progress;
+        c.prog = io->prog && *io->prog ? io->prog : "procsim";
     }
+    int rc = dispatch(&c, argc, argv);
+    runneri_plugin_close(&plugin); /* after the last use of its experiments */
+    return rc;
+}
+
+static int dispatch(const runneri_cli *cp, int argc, char **argv)
+{
+    runneri_cli c = *cp;
     if (argc < 2) {
-        fputs(usage_text, c.err);
+        print_usage(&c, c.err);
         return CLI_USAGE;
     }
     const char *cmd = argv[1];
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
         return runneri_cli_help(&c);
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
-        fprintf(c.out, "procsim %s\n", PROCSIM_VERSION);
+        if (strcmp(c.prog, "procsim") == 0)
+            fprintf(c.out, "procsim %s\n", PROCSIM_VERSION);
+        else
+            fprintf(c.out, "%s (procsim %s)\n", c.prog, PROCSIM_VERSION);
         return CLI_OK;
     }
     if (strcmp(cmd, "list") == 0)
@@ -242,5 +272,5 @@ int runner_cli_main(int argc, char **argv, const runner_cli_io *io)
         return runneri_cli_trace(&c, argc - 1, argv + 1);
     if (strcmp(cmd, "merge") == 0)
         return runneri_cli_merge(&c, argc - 1, argv + 1);
-    return runneri_cli_usage(&c, "unknown command '%s' (procsim --help lists them)", cmd);
+    return runneri_cli_usage(&c, "unknown command '%s' (%s --help lists them)", cmd, c.prog);
 }

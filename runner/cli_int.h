@@ -5,20 +5,35 @@
 
 #include "runner_int.h"
 
+/* A plugin opened for this invocation (closed when runner_cli_main returns). */
 typedef struct {
-    const exp_experiment *const *exps; /* NULL: the registry */
+    void *handle; /* dlopen handle or NULL */
+} runneri_plugin;
+
+typedef struct {
+    const exp_experiment *const *exps; /* the program's own table (may be empty) */
     size_t n_exps;
     FILE *out, *err;
-    int progress; /* -1: when err is a terminal */
+    int progress;     /* -1: when err is a terminal */
+    const char *prog; /* program name, first word of every message */
+    runneri_plugin *plugin;
 } runneri_cli;
 
 enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
 
 size_t runneri_cli_count(const runneri_cli *c);
 const exp_experiment *runneri_cli_at(const runneri_cli *c, size_t i);
-/* The experiment called `name`, or NULL after printing a usage error. */
+/* The experiment called `name`, or NULL after printing a usage error. A name with a '/'
+ * is a plugin, PATH[:NAME] (plugin.c); anything else is looked up in the program's table. */
 const exp_experiment *runneri_cli_find(const runneri_cli *c, const char *name);
-/* "procsim: <message>" on err; returns CLI_USAGE. */
+/* Open the plugin at `path` into c->plugin and return its table (*n entries), or NULL
+ * after printing a usage error: no such file, not a procsim plugin, another ABI. */
+const exp_experiment *const *runneri_plugin_open(const runneri_cli *c, const char *path,
+                                                 size_t *n);
+/* The experiment `spec` (PATH or PATH:NAME) names in a plugin, or NULL after an error. */
+const exp_experiment *runneri_plugin_find(const runneri_cli *c, const char *spec);
+void runneri_plugin_close(runneri_plugin *pl);
+/* "PROG: <message>" on err; returns CLI_USAGE. */
 int runneri_cli_usage(const runneri_cli *c, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))

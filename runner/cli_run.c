@@ -206,7 +206,8 @@ static runner_plan *parse_args(const runneri_cli *c, int argc, char **argv, int 
         }
     }
     if (ra->exp_name == NULL) {
-        runneri_cli_usage(c, "%s needs an experiment name (procsim list shows them)", cu.cmd);
+        runneri_cli_usage(c, "%s needs an experiment name (%s list shows them)", cu.cmd,
+                          c->prog);
         return NULL;
     }
     if (ra->has_max && !ra->has_prec) {
@@ -269,7 +270,7 @@ int runneri_cli_trace(const runneri_cli *c, int argc, char **argv)
     sim_env *env = params && metrics ? sim_env_new(&cfg) : NULL;
     int rc = CLI_OK;
     if (env == NULL) {
-        fputs("procsim: trace: out of memory\n", c->err);
+        fprintf(c->err, "%s: trace: out of memory\n", c->prog);
         rc = CLI_FAILED;
     } else {
         runner_plan_point(plan, 0, params);
@@ -279,7 +280,7 @@ int runneri_cli_trace(const runneri_cli *c, int argc, char **argv)
         fflush(c->out);
         if (st != SIM_OK) {
             const char *msg = sim_env_error_message(env);
-            fprintf(c->err, "procsim: trace: replication failed (seed %llu): %s%s%s\n",
+            fprintf(c->err, "%s: trace: replication failed (seed %llu): %s%s%s\n", c->prog,
                     (unsigned long long)cfg.seed, sim_strerror(st), msg && *msg ? ": " : "",
                     msg ? msg : "");
             rc = CLI_FAILED;
@@ -316,7 +317,7 @@ static void report_failures(const runneri_cli *c, const runner_result *res)
         for (size_t r = first; r < end; r++) {
             if (runner_result_state(res, p, r) != RUNNER_REP_FAILED || shown++ >= 20)
                 continue;
-            fprintf(c->err, "procsim: replication failed: point %zu (", p);
+            fprintf(c->err, "%s: replication failed: point %zu (", c->prog, p);
             for (size_t i = 0; i < e->n_params; i++) {
                 char v[RUNNERI_NUM_MAX];
                 runneri_fmt_double(v, runner_result_params(res, p)[i]);
@@ -330,9 +331,9 @@ static void report_failures(const runneri_cli *c, const runner_result *res)
     }
     runneri_clocale_leave(&l);
     if (shown > 20)
-        fprintf(c->err, "procsim: ... and %zu more failed replications\n", shown - 20);
-    fprintf(c->err, "procsim: %zu of %zu replications failed\n", runner_result_failed(res),
-            runner_result_completed(res));
+        fprintf(c->err, "%s: ... and %zu more failed replications\n", c->prog, shown - 20);
+    fprintf(c->err, "%s: %zu of %zu replications failed\n", c->prog,
+            runner_result_failed(res), runner_result_completed(res));
 }
 
 /* Points that missed the precision target, and why: the cap, failures, or a stop. */
@@ -352,7 +353,7 @@ static void report_precision(const runneri_cli *c, const runner_result *res, siz
     }
     if (missed == 0)
         return;
-    fprintf(c->err, "procsim: precision %g not reached at %zu of %zu points (",
+    fprintf(c->err, "%s: precision %g not reached at %zu of %zu points (", c->prog,
             runner_result_precision(res), missed, n);
     const char *sep = "";
     if (capped) {
@@ -382,16 +383,16 @@ static int write_outputs(const runneri_cli *c, const run_args *ra, const runner_
     if (bad) {
         runner_outfile_abort(reps_f);
         runner_outfile_abort(sum_f);
-        fprintf(c->err, "procsim: run: writing the output failed\n");
+        fprintf(c->err, "%s: run: writing the output failed\n", c->prog);
         return -1;
     }
     if (reps_f && runner_outfile_commit(reps_f, &err) != 0) {
         runner_outfile_abort(sum_f);
-        fprintf(c->err, "procsim: run: %s\n", err.msg);
+        fprintf(c->err, "%s: run: %s\n", c->prog, err.msg);
         return -1;
     }
     if (sum_f && runner_outfile_commit(sum_f, &err) != 0) {
-        fprintf(c->err, "procsim: run: %s\n", err.msg);
+        fprintf(c->err, "%s: run: %s\n", c->prog, err.msg);
         return -1;
     }
     if (!ra->summary_path)
@@ -441,7 +442,7 @@ int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
     if (res == NULL) {
         runner_outfile_abort(reps_f);
         runner_outfile_abort(sum_f);
-        fprintf(c->err, "procsim: run: %s\n", err.msg);
+        fprintf(c->err, "%s: run: %s\n", c->prog, err.msg);
         rc = CLI_FAILED;
     } else {
         if (write_outputs(c, &ra, res, reps_f, sum_f) != 0)
@@ -453,8 +454,8 @@ int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
         if (ra.opt.precision > 0)
             report_precision(c, res, ra.opt.max_reps);
         if (cli_signal)
-            fprintf(c->err, "procsim: interrupted: %zu of %zu replications completed; "
-                            "the output holds those\n",
+            fprintf(c->err, "%s: interrupted: %zu of %zu replications completed; "
+                            "the output holds those\n", c->prog,
                     runner_result_completed(res), runner_result_planned(res));
     }
     int sig = cli_signal;

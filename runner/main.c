@@ -1,4 +1,12 @@
-/* procsim: the command-line program; everything is in runner_cli_main (runner/cli.c). */
-#include "runner.h"
+/* procsim: the stock command-line program over the demo models (experiments/list.h);
+ * plugins named as PATH[:NAME] find the whole library here, which this program links
+ * entire and exports (runner/CMakeLists.txt). */
+#include "procsim.h"
+#include "registry.h"
 
-int main(int argc, char **argv) { return runner_cli_main(argc, argv, NULL); }
+int main(int argc, char **argv)
+{
+    size_t n;
+    const exp_experiment *const *exps = exp_registry(&n);
+    return procsim_main(argc, argv, exps, n, "procsim");
+}

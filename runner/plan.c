@@ -141,7 +141,7 @@ static int parse_value(const exp_param *p, const char *text, double *v, runner_e
 
 int runner_plan_set(runner_plan *plan, const char *assignment, runner_err *err)
 {
-    size_t i;
+    size_t i = 0; /* set by lookup(); initialised so no compiler doubts it */
     const char *text;
     double v;
     if (lookup(plan, assignment, "--param", &i, &text, err) != 0 ||
@@ -256,7 +256,7 @@ static int parse_list(const exp_param *p, const char *text, sweep *sw, runner_er
 
 int runner_plan_sweep(runner_plan *plan, const char *spec, runner_err *err)
 {
-    size_t i;
+    size_t i = 0; /* set by lookup(); initialised so no compiler doubts it */
     const char *text;
     if (lookup(plan, spec, "--sweep", &i, &text, err) != 0)
         return -1;

@@ -174,14 +174,17 @@ void runner_progress_clear(runner_progress *pr);
 
 /* ---- command line ------------------------------------------------------------------ */
 typedef struct {
-    const exp_experiment *const *experiments; /* NULL: the registry (experiments/list.h) */
+    const exp_experiment *const *experiments; /* the program's experiments (NULL: none) */
     size_t n_experiments;
     FILE *out, *err; /* NULL: stdout / stderr */
     int progress;    /* -1: when err is a terminal; 0: never; 1: always (unless --quiet) */
+    const char *prog; /* name in usage and messages; NULL: "procsim" */
 } runner_cli_io;
 
-/* The whole procsim command line; returns the exit status (0 ok, 1 failed replications,
- * 2 bad usage, 128 + signal when interrupted). io may be NULL. */
+/* The whole procsim command line over io's experiments and any plugin named as
+ * PATH[:NAME]; returns the exit status (0 ok, 1 failed replications, 2 bad usage,
+ * 128 + signal when interrupted). io may be NULL (no experiments but plugins).
+ * procsim_main() in procsim.h is the short form for a user's own program. */
 int runner_cli_main(int argc, char **argv, const runner_cli_io *io);
 
 #ifdef __cplusplus

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "experiments.h"
+#include "registry.h"
 #include "sim.h"
 
 typedef struct {

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "experiments.h"
+#include "registry.h"
 #include "sim.h"
 
 #define MAX_PARAMS 8

@@ -71,7 +71,7 @@ static int cli(cli_state *s, const char *words)
         argv[argc++] = tok;
     argv[argc] = NULL;
     const exp_experiment *exps[] = {tm_sleepy(), tm_flaky(), tm_odd(), tm_spin()};
-    runner_cli_io io = {exps, 4, tmpfile(), tmpfile(), 0};
+    runner_cli_io io = {exps, 4, tmpfile(), tmpfile(), 0, NULL};
     s->rc = runner_cli_main(argc, argv, &io);
     read_all(io.out, s->out, sizeof s->out);
     read_all(io.err, s->err, sizeof s->err);

@@ -1,0 +1,58 @@
+# Installation: `cmake --install BUILD --prefix P` gives
+#   P/include/procsim/*.h          the public headers (one include directory)
+#   P/lib/libprocsim.a             kernel + stats + runner, no demo models
+#   P/bin/procsim                  the stock CLI (demo models, loads plugins)
+#   P/lib/pkgconfig/procsim.pc     cflags and what a static link needs
+#   P/lib/cmake/procsim/           find_package(procsim): procsim::procsim (the library)
+#                                  and procsim::headers (include path only, for plugins)
+# The tree keeps headers beside their sources; the same set is mirrored into
+# BUILD/include/procsim/ so in-tree targets can use <procsim/...> exactly as users do.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+set(PROCSIM_PUBLIC_HEADERS
+    ${PROJECT_SOURCE_DIR}/runner/procsim.h
+    ${PROJECT_SOURCE_DIR}/kernel/sim.h
+    ${PROJECT_SOURCE_DIR}/kernel/sim_resource.h
+    ${PROJECT_SOURCE_DIR}/kernel/sim_rng.h
+    ${PROJECT_SOURCE_DIR}/stats/stats.h
+    ${PROJECT_SOURCE_DIR}/experiments/experiments.h
+    ${PROJECT_SOURCE_DIR}/runner/runner.h)
+foreach(h ${PROCSIM_PUBLIC_HEADERS})
+  get_filename_component(name ${h} NAME)
+  configure_file(${h} ${PROJECT_BINARY_DIR}/include/procsim/${name} COPYONLY)
+endforeach()
+
+add_library(procsim_headers INTERFACE)
+set_target_properties(procsim_headers PROPERTIES EXPORT_NAME headers)
+target_include_directories(procsim_headers INTERFACE
+    $<BUILD_INTERFACE:${PROJECT_BINARY_DIR}/include> $<INSTALL_INTERFACE:include>)
+target_include_directories(procsim_lib INTERFACE
+    $<BUILD_INTERFACE:${PROJECT_BINARY_DIR}/include>)
+add_library(procsim::procsim ALIAS procsim_lib)
+add_library(procsim::headers ALIAS procsim_headers)
+
+install(FILES ${PROCSIM_PUBLIC_HEADERS} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/procsim)
+install(TARGETS procsim_lib procsim_headers EXPORT procsimTargets
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(TARGETS procsim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+
+set(procsim_cmake_dir ${CMAKE_INSTALL_LIBDIR}/cmake/procsim)
+install(EXPORT procsimTargets NAMESPACE procsim:: DESTINATION ${procsim_cmake_dir})
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/procsimConfig.cmake.in
+    ${PROJECT_BINARY_DIR}/procsimConfig.cmake INSTALL_DESTINATION ${procsim_cmake_dir})
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/procsimConfigVersion.cmake
+    COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/procsimConfig.cmake
+        ${PROJECT_BINARY_DIR}/procsimConfigVersion.cmake DESTINATION ${procsim_cmake_dir})
+
+# The .pc file finds its prefix from where it lies (${pcfiledir}), because the prefix is
+# only known at `cmake --install --prefix P` time. Static link: Boost.Context by path.
+set(PROCSIM_PC_LIBDIR ${CMAKE_INSTALL_LIBDIR})
+set(PROCSIM_PC_INCLUDEDIR ${CMAKE_INSTALL_INCLUDEDIR})
+set(PROCSIM_PC_DL "")
+foreach(l ${CMAKE_DL_LIBS})
+  string(APPEND PROCSIM_PC_DL " -l${l}")
+endforeach()
+configure_file(${PROJECT_SOURCE_DIR}/cmake/procsim.pc.in ${PROJECT_BINARY_DIR}/procsim.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/procsim.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
