@@ -40,6 +40,10 @@ int runneri_cli_usage(const runneri_cli *c, const char *fmt, ...)
 #endif
     ;
 
+/* The experiment's check() at every point of the plan; CLI_USAGE after the first broken
+ * rule (cli_check.c). */
+int runneri_cli_check(const runneri_cli *c, const char *cmd, const runner_plan *plan);
+
 int runneri_cli_list(const runneri_cli *c, int argc, char **argv);
 int runneri_cli_describe(const runneri_cli *c, int argc, char **argv);
 int runneri_cli_help(const runneri_cli *c);

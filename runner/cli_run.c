@@ -252,6 +252,10 @@ static runner_plan *parse_args(const runneri_cli *c, int argc, char **argv, int 
             return NULL;
         }
     }
+    if (runneri_cli_check(c, cu.cmd, plan) != CLI_OK) {
+        runner_plan_free(plan);
+        return NULL;
+    }
     return plan;
 }
 
