@@ -4,6 +4,9 @@
 #   2. clang build, warnings as errors, AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. clang build with ThreadSanitizer: the runner's tests (the worker pool)
 #   4. valgrind memcheck over the unit tests (leaks and memory errors)
+#   5. install to a temporary prefix; the example model (examples/cafe) built from the
+#      installed files with CMake and pkg-config, gcc and clang, run as a plugin and as
+#      its own program (scripts/test_install.sh)
 # Build trees go to build-test/ (override with PROCSIM_TEST_DIR).
 set -eu
 cd "$(dirname "$0")/.."
@@ -36,4 +39,7 @@ find "$out/gcc/tests" -maxdepth 1 -type f -name 'test_*' ! -name '*.*' ! -name t
         valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
             "$1" >"$1.valgrind.log" 2>&1 && echo "$(basename "$1"): clean" ||
             { echo "$(basename "$1"): FAILED"; tail -40 "$1.valgrind.log"; exit 1; }' _ {}
+
+stage "install, then a model of one's own from the installed files"
+./scripts/test_install.sh "$out/install"
 printf '\nall test stages passed\n'
