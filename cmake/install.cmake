@@ -1,6 +1,7 @@
 # Installation: `cmake --install BUILD --prefix P` gives
 #   P/include/procsim/*.h          the public headers (one include directory)
 #   P/lib/libprocsim.a             kernel + stats + runner, no demo models
+#   P/lib/libprocsim.so            the same, with -DPROCSIM_SHARED=ON (procsim::shared)
 #   P/bin/procsim                  the stock CLI (demo models, loads plugins)
 #   P/lib/pkgconfig/procsim.pc     cflags and what a static link needs
 #   P/lib/cmake/procsim/           find_package(procsim): procsim::procsim (the library)
@@ -36,6 +37,12 @@ install(FILES ${PROCSIM_PUBLIC_HEADERS} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/
 install(TARGETS procsim_lib procsim_headers EXPORT procsimTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(TARGETS procsim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+if(PROCSIM_SHARED) # procsim::shared; the .pc stays the static link
+  target_include_directories(procsim_shared INTERFACE
+      $<BUILD_INTERFACE:${PROJECT_BINARY_DIR}/include>)
+  install(TARGETS procsim_shared EXPORT procsimTargets
+          LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+endif()
 
 set(procsim_cmake_dir ${CMAKE_INSTALL_LIBDIR}/cmake/procsim)
 install(EXPORT procsimTargets NAMESPACE procsim:: DESTINATION ${procsim_cmake_dir})
@@ -47,7 +54,8 @@ install(FILES ${PROJECT_BINARY_DIR}/procsimConfig.cmake
         ${PROJECT_BINARY_DIR}/procsimConfigVersion.cmake DESTINATION ${procsim_cmake_dir})
 
 # The .pc file finds its prefix from where it lies (${pcfiledir}), because the prefix is
-# only known at `cmake --install --prefix P` time. Static link: Boost.Context by path.
+# only known at `cmake --install --prefix P` time. A static link, both archives by path
+# (so an installed libprocsim.so is never picked by -lprocsim by surprise).
 set(PROCSIM_PC_LIBDIR ${CMAKE_INSTALL_LIBDIR})
 set(PROCSIM_PC_INCLUDEDIR ${CMAKE_INSTALL_INCLUDEDIR})
 set(PROCSIM_PC_DL "")

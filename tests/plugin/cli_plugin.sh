@@ -37,6 +37,21 @@ sweep="-r 12 --sweep baristas=1,2,3 --sweep lead_min=10,40 -q"
 cmp -s "$dir/p.csv" "$dir/o.csv" || fail "per-replication CSVs differ (plugin, own program)"
 cmp -s "$dir/ps.csv" "$dir/os.csv" || fail "summary CSVs differ (plugin, own program)"
 [ "$(wc -l <"$dir/p.csv")" -eq 73 ] || fail "want 6 points x 12 reps + header in p.csv"
+# Shards of a plugin run (--rep R) merged, against one run of the own program.
+for r in 0 1 2; do
+    "$procsim" run "$cafe" -r 3 --rep $r --sweep baristas=1,2 -q -o "$dir/shard$r.csv" ||
+        fail "plugin shard $r exited $?"
+done
+"$procsim" merge "$dir/shard0.csv" "$dir/shard2.csv" "$dir/shard1.csv" -o "$dir/m.csv" ||
+    fail "merge of plugin shards exited $?"
+"$cafesim" run cafe -r 3 --sweep baristas=1,2 -q -o "$dir/whole.csv" || fail "whole run"
+cmp -s "$dir/m.csv" "$dir/whole.csv" || fail "merged plugin shards differ from one run"
+# Sequential stopping decides the same replication counts either way.
+prec="--precision 0.02 --max-reps 60 -r 10 --sweep baristas=2,3 -q"
+"$procsim" run "$cafe" $prec -j 2 --summary "$dir/pp.csv" || fail "plugin --precision: $?"
+"$cafesim" run cafe $prec -j 1 --summary "$dir/op.csv" || fail "own --precision: $?"
+cmp -s "$dir/pp.csv" "$dir/op.csv" || fail "--precision summaries differ (plugin, own program)"
+
 short="--param hours=0.5 --param warmup_hours=0"
 "$procsim" trace "$cafe:cafe" $short >"$dir/pt" || fail "plugin trace failed"
 "$cafesim" trace cafe $short >"$dir/ot" || fail "own program trace failed"
