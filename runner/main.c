@@ -1,6 +1,6 @@
 /* procsim: the stock command-line program over the demo models (experiments/list.h);
- * plugins named as PATH[:NAME] find the whole library here, which this program links
- * entire and exports (runner/CMakeLists.txt). */
+ * plugins named as PATH[:NAME] find the whole library here: this program links all of
+ * its objects and exports the public API (runner/plugin_exports.list). */
 #include "procsim.h"
 #include "registry.h"
 
