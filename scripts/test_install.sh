@@ -60,6 +60,8 @@ for cc in gcc clang; do
                 { cat "$b/log"; fail "$cc: pkg-config build of the example"; }
         fi
         ! grep -i 'warning' "$b/log" || fail "$cc $how: warnings in the build"
+        ! nm "$b/cafesim" | grep -E ' [TDR] exp_(guide|queueing|classic)_' ||
+            fail "$cc $how: demo models linked into cafesim"
         "$prefix/bin/procsim" run "$b/cafe.so" $run -j 2 -o "$b/p.csv" --summary "$b/ps.csv"
         "$b/cafesim" run cafe $run -j 1 -o "$b/o.csv" --summary "$b/os.csv"
         ref=${ref:-$b}
