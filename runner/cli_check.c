@@ -1,7 +1,8 @@
 /* The experiment's check() over every point of a plan, before anything runs: a broken
  * rule between parameters is one usage error (exit 2) naming the first point that breaks
  * it, not a failed replication per seed. The same for built-in experiments, plugins and
- * a user's own program: all of them reach it through parse_args in cli_run.c. */
+ * a user's own program: all of them reach it through parse_args in cli_run.c. Issue 8
+ * brings runner_plan_check() with the same message: when both land, keep one. */
 #include <stdlib.h>
 
 #include "cli_int.h"
@@ -31,7 +32,7 @@ int runneri_cli_check(const runneri_cli *c, const char *cmd, const runner_plan *
                                     e->params[k].name, num);
         }
         runneri_clocale_leave(&l);
-        rc = runneri_cli_usage(c, "%s: %s (point %zu: %s)", cmd, why, p, at);
+        rc = runneri_cli_usage(c, "%s: point %zu (%s): %s", cmd, p, at, why);
     }
     free(v);
     return rc;

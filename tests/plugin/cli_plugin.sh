@@ -69,7 +69,7 @@ printf 'plain text\n' >"$dir/text.so"
 expect_usage procsim "'$dir/text.so' is not a procsim plugin \\(" "$procsim" run "$dir/text.so" $out
 expect_usage procsim "cannot open plugin '$dir/missing.so'" "$procsim" describe "$dir/missing.so"
 expect_usage procsim "has no experiment 'espresso'" "$procsim" run "$cafe:espresso" $out
-expect_usage procsim "warmup_hours must be shorter than hours .*\\(point 1:" \
+expect_usage procsim "point 1 \\(.*warmup_hours=10\\): warmup_hours must be shorter" \
     "$procsim" run "$cafe" --sweep warmup_hours=0,10 $out
 expect_usage cafesim "reorder_at must be below hopper" \
     "$cafesim" run cafe --param hopper=10 --param reorder_at=10 $out
