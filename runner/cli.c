@@ -95,7 +95,7 @@ int runneri_cli_list(const runneri_cli *c, int argc, char **argv)
 {
     if (argc > 2 || (argc == 2 && strchr(argv[1], '/') == NULL))
         return runneri_cli_usage(c, "list takes no arguments or one plugin path, got '%s'",
-                                 argv[1]);
+                                 argv[argc > 2 ? 2 : 1]);
     size_t n = runneri_cli_count(c);
     const exp_experiment *const *exps = c->exps;
     if (argc == 2 && (exps = runneri_plugin_open(c, argv[1], &n)) == NULL)
