@@ -18,6 +18,9 @@
 #include "scratch_dir.h"
 #include "test_runner_models.h"
 
+/* The name the program gives runner_cli_io (NULL: procsim); setup() resets it. */
+static const char *cli_prog;
+
 typedef struct {
     char dir[64];
     int rc;
@@ -27,6 +30,7 @@ typedef struct {
 static int setup(void **state)
 {
     cli_state *s = calloc(1, sizeof *s);
+    cli_prog = NULL;
     if (!s || scratch_make(s->dir, sizeof s->dir, "cli") != 0) {
         free(s);
         return -1;
@@ -71,7 +75,7 @@ static int cli(cli_state *s, const char *words)
         argv[argc++] = tok;
     argv[argc] = NULL;
     const exp_experiment *exps[] = {tm_sleepy(), tm_flaky(), tm_odd(), tm_spin()};
-    runner_cli_io io = {exps, 4, tmpfile(), tmpfile(), 0, NULL};
+    runner_cli_io io = {exps, 4, tmpfile(), tmpfile(), 0, cli_prog};
     s->rc = runner_cli_main(argc, argv, &io);
     read_all(io.out, s->out, sizeof s->out);
     read_all(io.err, s->err, sizeof s->err);
@@ -296,6 +300,47 @@ static void version_and_help_exit_0(void **state)
     assert_int_equal(cli(s, "help"), 0);
 }
 
+/* A user's own program (procsim_main with its name): usage, version and every message
+ * say its name, never procsim's. */
+static void messages_carry_the_program_name(void **state)
+{
+    cli_state *s = *state;
+    cli_prog = "edsim";
+    assert_int_equal(cli(s, "run nope"), 2);
+    assert_string_equal(s->err, "edsim: unknown experiment 'nope' (edsim list shows them)\n");
+    assert_int_equal(cli(s, "run sleepy --param nosuch=1"), 2);
+    assert_true(strncmp(s->err, "edsim: run: ", 12) == 0);
+    assert_int_equal(cli(s, "frobnicate"), 2);
+    assert_string_equal(s->err, "edsim: unknown command 'frobnicate' (edsim --help lists them)\n");
+    assert_int_equal(cli(s, "trace flaky --rep 3"), 1);
+    assert_true(strncmp(s->err, "edsim: trace: ", 14) == 0);
+    assert_int_equal(cli(s, "--help"), 0);
+    assert_true(strncmp(s->out, "usage: edsim COMMAND", 20) == 0);
+    assert_int_equal(cli(s, "--version"), 0);
+    assert_true(strncmp(s->out, "edsim (procsim ", 15) == 0);
+    cli_prog = NULL;
+}
+
+/* A plugin path that names no file, or a file that is no shared object: exit 2, one line. */
+static void plugin_paths_that_are_not_plugins_exit_2(void **state)
+{
+    cli_state *s = *state;
+    assert_int_equal(cli(s, "describe @/none.so"), 2);
+    assert_contains(s->err, "procsim: cannot open plugin '");
+    assert_contains(s->err, "/none.so': No such file or directory\n");
+    char path[128];
+    snprintf(path, sizeof path, "%s/text.so", s->dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("not an object\n", f);
+    fclose(f);
+    assert_int_equal(cli(s, "run @/text.so:sleepy"), 2);
+    assert_contains(s->err, "/text.so' is not a procsim plugin (");
+    assert_int_equal(cli(s, "list @/text.so"), 2);
+    assert_int_equal(cli(s, "list sleepy"), 2);
+    assert_contains(s->err, "list takes no arguments or one plugin path, got 'sleepy'");
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -312,6 +357,8 @@ int main(void)
         T(trace_prints_the_model_trace_and_nothing_else),
         T(trace_of_a_failing_replication_exits_1),
         T(version_and_help_exit_0),
+        T(messages_carry_the_program_name),
+        T(plugin_paths_that_are_not_plugins_exit_2),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
