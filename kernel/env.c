@@ -29,6 +29,8 @@ sim_env *sim_env_new(const sim_config *cfg)
     env->seed = cfg->seed;
     env->trace = cfg->trace;
     env->stack_cache = cfg->stacks;
+    env->stop_flag = cfg->stop;
+    env->mem_limit = cfg->memory_limit;
     return env;
 }
 
@@ -95,8 +97,34 @@ const char *sim_strerror(sim_status st)
     case SIM_ENOMEM: return "out of memory";
     case SIM_EOVERFLOW: return "stack overflow";
     case SIM_EMPTY: return "no events left";
+    case SIM_ESTOPPED: return "stopped";
     }
     return "unknown status";
+}
+
+/* Over budget: the model's population grew past what it may hold. Breaking the
+ * environment ends the run with SIM_ENOMEM whatever the model does with the failed
+ * call, and keeps this message as the reason. */
+int simi_mem_over(sim_env *env, size_t bytes)
+{
+    static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+    size_t v = env->mem_limit, u = 0;
+    while (u + 1 < sizeof units / sizeof units[0] && v % 1024 == 0 && v >= 1024) {
+        v /= 1024;
+        u++;
+    }
+    env->broken = SIM_ENOMEM;
+    simi_misuse(env, SIM_ENOMEM,
+                "exceeded its memory budget of %zu %s (%zu processes alive, %zu bytes held, "
+                "%zu more wanted)",
+                v, units[u], env->stacks_live, env->mem_used, bytes);
+    return -1;
+}
+
+/* sim_config.stop: a relaxed load, one predictable branch per event. */
+static inline int stop_requested(const sim_env *env)
+{
+    return env->stop_flag && atomic_load_explicit(env->stop_flag, memory_order_relaxed);
 }
 
 /* ---- the loop ------------------------------------------------------------------------ */
@@ -206,6 +234,8 @@ static __attribute__((noinline)) sim_status run_steps(sim_env *env)
 {
     sim_status st = SIM_OK;
     while (!env->stop) {
+        if (__builtin_expect(stop_requested(env), 0))
+            return simi_misuse(env, SIM_ESTOPPED, "stopped");
         st = step(env);
         if (st != SIM_OK || env->broken)
             break;
@@ -213,7 +243,10 @@ static __attribute__((noinline)) sim_status run_steps(sim_env *env)
     return st;
 }
 
-static __attribute__((noinline)) sim_status one_step(sim_env *env) { return step(env); }
+static __attribute__((noinline)) sim_status one_step(sim_env *env)
+{
+    return stop_requested(env) ? simi_misuse(env, SIM_ESTOPPED, "stopped") : step(env);
+}
 
 /* Runs the steps (all, or one) with overflow handling set up: a stack overflow anywhere
  * below comes back here through siglongjmp (coro.c) and ends the run for good. */
