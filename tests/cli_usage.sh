@@ -47,7 +47,7 @@ expect_usage "-j expects a whole number, got 'two'" run mm1 -j two $o
 expect_usage "-r must be at least 1" run mm1 -r 0 $o
 expect_usage "-r expects a whole number, got '1e3'" run mm1 -r 1e3 $o
 expect_usage "--seed expects a whole number" run mm1 --seed 99999999999999999999 $o
-expect_usage "more than this machine's" run mm1 -r 1000000000000 $o
+expect_usage "of memory available" run mm1 -r 1000000000000 $o
 expect_usage "--confidence must be between 0 and 1" run mm1 --confidence 95 $o
 expect_usage "--precision must be between" run mm1 --precision -0.1 $o
 expect_usage "No such file or directory" run mm1 -o "$dir/missing/reps.csv"

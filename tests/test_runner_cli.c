@@ -127,7 +127,7 @@ static void bad_usage_exits_2_with_one_message_and_no_files(void **state)
         {"run sleepy --frobnicate -o @/a.csv", "unknown option '--frobnicate'"},
         {"run sleepy odd -o @/a.csv", "unexpected argument 'odd'"},
         {"run sleepy -o", "-o needs a value"},
-        {"run sleepy -r 100000000000 -o @/a.csv", "more than this machine's"},
+        {"run sleepy -r 100000000000 -o @/a.csv", "of memory available"},
         {"run sleepy -o @/no/such/dir/a.csv", "No such file or directory"},
         {"run sleepy -o @", "is a directory"},
         {"trace sleepy --sweep rate=1,2", "unknown option '--sweep'"},
