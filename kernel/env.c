@@ -115,7 +115,7 @@ int simi_mem_over(sim_env *env, size_t bytes)
     }
     env->broken = SIM_ENOMEM;
     simi_misuse(env, SIM_ENOMEM,
-                "exceeded its memory budget of %zu %s (%zu processes alive, %zu bytes held, "
+                "replication exceeded its memory budget of %zu %s (%zu processes alive, %zu bytes held, "
                 "%zu more wanted)",
                 v, units[u], env->stacks_live, env->mem_used, bytes);
     return -1;
@@ -205,12 +205,17 @@ SIMI_INLINE sim_status step(sim_env *env)
     sim_status st = SIM_OK;
     if (!ev->ok && !ev->defused) {
         env->error = ev->error;
+        /* Models fail with kernel statuses too (sim_exit_fail(self, SIM_ENOMEM)): name them. */
+        const char *what = ev->error > 0 && ev->error <= SIM_ESTOPPED
+                               ? sim_strerror((sim_status)ev->error) : NULL;
         if (ev->kind == SIMI_PROCESS)
-            simi_misuse(env, SIM_FAILED, "process '%s' failed with error %d and nothing handled it",
-                        ((sim_proc *)ev)->name, ev->error);
+            simi_misuse(env, SIM_FAILED, "process '%s' failed with error %d%s%s%s and nothing "
+                        "handled it", ((sim_proc *)ev)->name, ev->error, what ? " (" : "",
+                        what ? what : "", what ? ")" : "");
         else
-            simi_misuse(env, SIM_FAILED, "an event failed with error %d and nothing handled it",
-                        ev->error);
+            simi_misuse(env, SIM_FAILED, "an event failed with error %d%s%s%s and nothing "
+                        "handled it", ev->error, what ? " (" : "", what ? what : "",
+                        what ? ")" : "");
         st = SIM_FAILED;
     }
     simi_event_release(ev); /* the queue's reference */

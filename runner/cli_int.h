@@ -25,6 +25,14 @@ int runneri_cli_usage(const runneri_cli *c, const char *fmt, ...)
 #endif
     ;
 
+/* "procsim: <message>" on err, like runneri_cli_usage; returns CLI_FAILED. Both escape
+ * control bytes (\x1b...) so an echoed argument cannot drive the terminal. */
+int runneri_cli_error(const runneri_cli *c, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
 int runneri_cli_list(const runneri_cli *c, int argc, char **argv);
 int runneri_cli_describe(const runneri_cli *c, int argc, char **argv);
 int runneri_cli_help(const runneri_cli *c);

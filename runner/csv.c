@@ -70,6 +70,8 @@ int runner_csv_write_summary(FILE *f, const runner_result *res, double confidenc
     fputs(",metric,n,mean,sd,ci_low,ci_high,half_width,min,max,analytic", f);
     fputs(precision ? ",precision_met\n" : "\n", f);
     for (size_t p = 0; p < runner_result_points(res); p++) {
+        if (runner_result_stopped(res) && !runner_result_point_ran(res, p))
+            continue; /* never ran: nothing to summarise */
         const double *params = runner_result_params(res, p);
         for (size_t m = 0; m < e->n_metrics; m++) {
             stats_summary s;

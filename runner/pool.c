@@ -369,9 +369,10 @@ int runner_check(const runner_plan *plan, const runner_options *opt, runner_err 
                             sizeof(runneri_point));
     double have = available_memory();
     if (need > have || need > (double)SIZE_MAX / 2)
-        return runneri_fail(err, "%.0f points x %.0f replications need %.1f GiB for their "
+        return runneri_fail(err, "%zu points x %zu replications need %.1f GiB for their "
                                  "results, more than the %.1f GiB of memory available",
-                            points, reps, need / 1073741824.0, have / 1073741824.0);
+                            runner_plan_points(plan), opt->only_rep >= 0 ? (size_t)1 : opt->reps,
+                            need / 1073741824.0, have / 1073741824.0);
     return 0;
 }
 

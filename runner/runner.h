@@ -147,7 +147,11 @@ const char *runner_result_error(const runner_result *res, size_t point, size_t r
 size_t runner_result_completed(const runner_result *res); /* ok + failed */
 size_t runner_result_failed(const runner_result *res);
 size_t runner_result_planned(const runner_result *res);
-int runner_result_stopped(const runner_result *res); /* poll() asked to stop */
+int runner_result_stopped(const runner_result *res); /* poll() or *stop asked to stop */
+/* 1 if any replication of the point completed (ok or failed). After a stop the summary
+ * and the table leave out points that never ran: a sweep of 2^20 points stopped early
+ * must not write a row for each. */
+int runner_result_point_ran(const runner_result *res, size_t point);
 /* With precision: 1 if every metric met the target at this point, else 0; -1 without. */
 int runner_result_precision_met(const runner_result *res, size_t point);
 double runner_result_precision(const runner_result *res);

@@ -55,7 +55,7 @@ expect_usage "No such file or directory" run mm1 --summary "$dir/missing/sum.csv
 expect_usage "is a directory" run mm1 -o "$dir"
 expect_usage "--rep and --precision conflict" run mm1 --rep 1 --precision 0.1 $o
 expect_usage "--max-reps only applies with --precision" run mm1 --max-reps 50 $o
-expect_usage "name the same file" run mm1 -o "$dir/x.csv" --summary "$dir/x.csv"
+expect_usage "are the same file" run mm1 -o "$dir/x.csv" --summary "$dir/x.csv"
 expect_usage "--rep 5 is outside -r 5" run mm1 -r 5 --rep 5 $o
 expect_usage "given twice" run mm1 --seed 1 --seed 2 $o
 expect_usage "more than once" run mm1 --param lambda=0.5 --sweep lambda=0.5,0.6 $o

@@ -121,7 +121,7 @@ static void bad_usage_exits_2_with_one_message_and_no_files(void **state)
         {"run sleepy --precision 0.1 --rep 2 -o @/a.csv", "--rep and --precision conflict"},
         {"run sleepy --precision 0.1 -r 50 --max-reps 20 -o @/a.csv", "below -r"},
         {"run sleepy -r 3 --rep 3 -o @/a.csv", "--rep 3 is outside -r 3"},
-        {"run sleepy -o @/a.csv --summary @/a.csv", "name the same file"},
+        {"run sleepy -o @/a.csv --summary @/a.csv", "are the same file"},
         {"run sleepy -r 2 -r 3 -o @/a.csv", "given twice"},
         {"run sleepy --param rate=2 --sweep rate=1,2 -o @/a.csv", "more than once"},
         {"run sleepy --frobnicate -o @/a.csv", "unknown option '--frobnicate'"},
