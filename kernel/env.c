@@ -238,8 +238,11 @@ static sim_status check_can_run(sim_env *env, const char *fn)
 static __attribute__((noinline)) sim_status run_steps(sim_env *env)
 {
     sim_status st = SIM_OK;
+    /* Held in a register: step() writes through env, so env->stop_flag would be
+     * reloaded every event. Without a flag the loop is the one it always was. */
+    const atomic_int *flag = env->stop_flag;
     while (!env->stop) {
-        if (__builtin_expect(stop_requested(env), 0))
+        if (flag && __builtin_expect(atomic_load_explicit(flag, memory_order_relaxed), 0))
             return simi_misuse(env, SIM_ESTOPPED, "stopped");
         st = step(env);
         if (st != SIM_OK || env->broken)
