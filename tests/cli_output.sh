@@ -35,4 +35,11 @@ rc=$?
 grep -q 'replication failed: point 0 (.*) rep 2 seed [0-9][0-9]*: ' "$dir/err" ||
     fail "failure report: $(cat "$dir/err")"
 [ "$(wc -l <"$dir/bad.csv")" -eq 1 ] || fail "failed replications must not have rows"
+# Numbers as long or as small as a double allows are values, not errors: a sweep part of
+# 70 digits, a subnormal patience.
+"$procsim" run mm1 -r 2 -q --param customers=200 --param warmup=0 --summary "$dir/long.csv" \
+    --sweep "lambda=0.5$(printf '%068d' 0)1:0.6:0.1" || fail "a 70-digit sweep part was refused"
+[ "$(wc -l <"$dir/long.csv")" -eq 9 ] || fail "the 70-digit sweep has not two points"
+"$procsim" run bank_renege -r 2 -q --param min_patience=4.9e-324 --summary "$dir/sub.csv" ||
+    fail "a subnormal parameter value was refused"
 echo "ok: CSV headers, table, failures"

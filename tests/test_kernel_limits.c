@@ -1,4 +1,4 @@
-/* Kernel: the two limits a runner puts on one replication. sim_config.stop ends a run
+/* Kernel: the two limits a runner puts on one replication (and how a failure is named). sim_config.stop ends a run
  * before its next event (SIM_ESTOPPED), so Ctrl-C stops even one endless replication;
  * sim_config.memory_limit fails a population explosion with SIM_ENOMEM at the same
  * point every time, with a message that says so, instead of taking the machine. */
@@ -125,6 +125,22 @@ static void no_budget_means_no_limit(void **state)
     assert_int_equal(n, 3);
 }
 
+/* Models fail processes with kernel statuses (sim_exit_fail(self, SIM_ENOMEM)); the run's
+ * message names the status, not only its number. */
+static void *fail_out_of_memory(sim_proc *self, void *arg)
+{
+    (void)arg;
+    return sim_exit_fail(self, (int)SIM_ENOMEM);
+}
+
+static void unhandled_kernel_status_is_named(void **state)
+{
+    kfix *f = *state;
+    assert_int_equal(sim_spawn(f->env, "source", fail_out_of_memory, NULL), SIM_OK);
+    assert_int_equal(sim_run(f->env, -1), SIM_FAILED);
+    assert_message_mentions(f->env, "process 'source' failed with error 5 (out of memory)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -132,6 +148,7 @@ int main(void)
         cmocka_unit_test(flag_set_before_the_run_runs_nothing),
         cmocka_unit_test(population_explosion_fails_at_the_budget),
         KTEST(no_budget_means_no_limit),
+        KTEST(unhandled_kernel_status_is_named),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
