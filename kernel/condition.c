@@ -26,6 +26,7 @@ struct simi_condition {
     size_t n, count;
     size_t leaves;               /* capacity of the value: leaf events below */
     size_t n_values;
+    size_t bytes;                /* charged to the memory budget */
     sim_event **children;
     check_link *links;
     sim_event **value_events;
@@ -107,11 +108,15 @@ static sim_event *make(sim_env *env, int all, sim_event *const *evs, size_t n, c
     }
     size_t bytes = sizeof(simi_condition) + n * (sizeof(sim_event *) + sizeof(check_link)) +
                    leaves * (sizeof(sim_event *) + sizeof(void *));
+    if (simi_mem_charge(env, bytes) != 0)
+        return NULL;
     simi_condition *c = malloc(bytes);
     if (!c) {
+        simi_mem_uncharge(env, bytes);
         simi_misuse(env, SIM_ENOMEM, "%s: out of memory", fn);
         return NULL;
     }
+    c->bytes = bytes;
     c->links = (check_link *)(c + 1);
     c->children = (sim_event **)(c->links + n);
     c->value_events = c->children + n;
@@ -173,6 +178,7 @@ void simi_condition_destroy(sim_event *ev)
         env->conditions = c->next;
     if (c->next)
         c->next->prev = c->prev;
+    simi_mem_uncharge(env, c->bytes);
     free(c);
 }
 

@@ -168,6 +168,10 @@ static int grow_stack_pool(sim_env *env)
     size_t page = page_size();
     /* One extra page leaves room to colour the stack tops (see simi_coro_start). */
     size_t usable = (env->stack_size + page - 1) / page * page + page;
+    /* The whole mapping counts, cached or not: what a stack may come to hold, so the
+     * budget does not depend on which pages a run happened to touch. */
+    if (simi_mem_charge(env, sizeof(slab) + (usable + page) * STACKS_PER_SLAB) != 0)
+        return -1;
     slab *s = take_cached_slab(env, usable);
     if (!s && !(s = map_slab(env, usable)))
         return -1;

@@ -29,6 +29,8 @@ sim_env *sim_env_new(const sim_config *cfg)
     env->seed = cfg->seed;
     env->trace = cfg->trace;
     env->stack_cache = cfg->stacks;
+    env->stop_flag = cfg->stop;
+    env->mem_limit = cfg->memory_limit;
     return env;
 }
 
@@ -95,8 +97,34 @@ const char *sim_strerror(sim_status st)
     case SIM_ENOMEM: return "out of memory";
     case SIM_EOVERFLOW: return "stack overflow";
     case SIM_EMPTY: return "no events left";
+    case SIM_ESTOPPED: return "stopped";
     }
     return "unknown status";
+}
+
+/* Over budget: the model's population grew past what it may hold. Breaking the
+ * environment ends the run with SIM_ENOMEM whatever the model does with the failed
+ * call, and keeps this message as the reason. */
+int simi_mem_over(sim_env *env, size_t bytes)
+{
+    static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+    size_t v = env->mem_limit, u = 0;
+    while (u + 1 < sizeof units / sizeof units[0] && v % 1024 == 0 && v >= 1024) {
+        v /= 1024;
+        u++;
+    }
+    env->broken = SIM_ENOMEM;
+    simi_misuse(env, SIM_ENOMEM,
+                "replication exceeded its memory budget of %zu %s (%zu processes alive, %zu bytes held, "
+                "%zu more wanted)",
+                v, units[u], env->stacks_live, env->mem_used, bytes);
+    return -1;
+}
+
+/* sim_config.stop: a relaxed load, one predictable branch per event. */
+static inline int stop_requested(const sim_env *env)
+{
+    return env->stop_flag && atomic_load_explicit(env->stop_flag, memory_order_relaxed);
 }
 
 /* ---- the loop ------------------------------------------------------------------------ */
@@ -177,12 +205,17 @@ SIMI_INLINE sim_status step(sim_env *env)
     sim_status st = SIM_OK;
     if (!ev->ok && !ev->defused) {
         env->error = ev->error;
+        /* Models fail with kernel statuses too (sim_exit_fail(self, SIM_ENOMEM)): name them. */
+        const char *what = ev->error > 0 && ev->error <= SIM_ESTOPPED
+                               ? sim_strerror((sim_status)ev->error) : NULL;
         if (ev->kind == SIMI_PROCESS)
-            simi_misuse(env, SIM_FAILED, "process '%s' failed with error %d and nothing handled it",
-                        ((sim_proc *)ev)->name, ev->error);
+            simi_misuse(env, SIM_FAILED, "process '%s' failed with error %d%s%s%s and nothing "
+                        "handled it", ((sim_proc *)ev)->name, ev->error, what ? " (" : "",
+                        what ? what : "", what ? ")" : "");
         else
-            simi_misuse(env, SIM_FAILED, "an event failed with error %d and nothing handled it",
-                        ev->error);
+            simi_misuse(env, SIM_FAILED, "an event failed with error %d%s%s%s and nothing "
+                        "handled it", ev->error, what ? " (" : "", what ? what : "",
+                        what ? ")" : "");
         st = SIM_FAILED;
     }
     simi_event_release(ev); /* the queue's reference */
@@ -205,7 +238,12 @@ static sim_status check_can_run(sim_env *env, const char *fn)
 static __attribute__((noinline)) sim_status run_steps(sim_env *env)
 {
     sim_status st = SIM_OK;
+    /* Held in a register: step() writes through env, so env->stop_flag would be
+     * reloaded every event. Without a flag the loop is the one it always was. */
+    const atomic_int *flag = env->stop_flag;
     while (!env->stop) {
+        if (flag && __builtin_expect(atomic_load_explicit(flag, memory_order_relaxed), 0))
+            return simi_misuse(env, SIM_ESTOPPED, "stopped");
         st = step(env);
         if (st != SIM_OK || env->broken)
             break;
@@ -213,7 +251,10 @@ static __attribute__((noinline)) sim_status run_steps(sim_env *env)
     return st;
 }
 
-static __attribute__((noinline)) sim_status one_step(sim_env *env) { return step(env); }
+static __attribute__((noinline)) sim_status one_step(sim_env *env)
+{
+    return stop_requested(env) ? simi_misuse(env, SIM_ESTOPPED, "stopped") : step(env);
+}
 
 /* Runs the steps (all, or one) with overflow handling set up: a stack overflow anywhere
  * below comes back here through siglongjmp (coro.c) and ends the run for good. */

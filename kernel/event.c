@@ -11,7 +11,10 @@
 
 int simi_event_pool_grow(sim_env *env)
 {
-    simi_chunk *c = malloc(sizeof(simi_chunk) + EVENTS_PER_CHUNK * sizeof(sim_event));
+    size_t bytes = sizeof(simi_chunk) + EVENTS_PER_CHUNK * sizeof(sim_event);
+    if (simi_mem_charge(env, bytes) != 0)
+        return -1;
+    simi_chunk *c = malloc(bytes);
     if (!c) {
         simi_misuse(env, SIM_ENOMEM, "out of memory allocating an event");
         return -1;
@@ -65,6 +68,8 @@ void simi_event_destroy(sim_event *ev)
 void simi_schedule_failed(sim_event *ev)
 {
     ev->refs--;
+    if (ev->env->broken)
+        return; /* over its memory budget: keep that message */
     ev->env->broken = SIM_ENOMEM;
     simi_misuse(ev->env, SIM_ENOMEM, "out of memory scheduling an event");
 }

@@ -15,7 +15,10 @@
 static sim_proc *proc_alloc(sim_env *env)
 {
     if (!env->free_procs) {
-        simi_chunk *c = malloc(sizeof(simi_chunk) + PROCS_PER_CHUNK * sizeof(sim_proc));
+        size_t bytes = sizeof(simi_chunk) + PROCS_PER_CHUNK * sizeof(sim_proc);
+        if (simi_mem_charge(env, bytes) != 0)
+            return NULL;
+        simi_chunk *c = malloc(bytes);
         if (!c)
             return NULL;
         c->next = env->chunks;
@@ -91,7 +94,8 @@ static sim_proc *start(sim_env *env, const char *name, sim_proc_fn fn, void *arg
             p->stack = NULL;
             simi_proc_destroy(p);
         }
-        simi_misuse(env, SIM_ENOMEM, "sim_process: out of memory");
+        if (!env->broken) /* over budget: simi_mem_over said why */
+            simi_misuse(env, SIM_ENOMEM, "sim_process: out of memory");
         return NULL;
     }
     /* Field by field rather than memset: this runs once per customer in many models. */
@@ -122,8 +126,9 @@ static sim_proc *start(sim_env *env, const char *name, sim_proc_fn fn, void *arg
         init->refs = 1;
         simi_event_release(init);
         simi_proc_destroy(p);
-        simi_misuse(env, SIM_ENOMEM, "sim_process: cannot map a stack for '%s'",
-                    name ? name : "process");
+        if (!env->broken)
+            simi_misuse(env, SIM_ENOMEM, "sim_process: cannot map a stack for '%s'",
+                        name ? name : "process");
         return NULL;
     }
     /* Start through an URGENT event at now, so creation order is start order. */

@@ -90,6 +90,9 @@ static void sift_down(simi_heap_entry *h, size_t len, size_t i)
 int simi_evq_push_bucket(simi_evq *q, sim_event *ev, double time, int priority, uint64_t seq)
 {
     if (q->len == q->cap) {
+        sim_env *env = (sim_env *)(void *)((char *)q - offsetof(sim_env, queue));
+        if (simi_mem_charge(env, q->cap * sizeof *q->heap) != 0)
+            return -1;
         simi_heap_entry *grown = realloc(q->heap, 2 * q->cap * sizeof *grown);
         if (!grown)
             return -1;

@@ -23,6 +23,7 @@
 #ifndef PROCSIM_SIM_H
 #define PROCSIM_SIM_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,6 +46,7 @@ typedef enum {
     SIM_ENOMEM,      /* out of memory (or of stack mappings) */
     SIM_EOVERFLOW,   /* a process overflowed its stack; the environment is unusable */
     SIM_EMPTY,       /* sim_step: nothing left to do; sim_run(until event): never triggered */
+    SIM_ESTOPPED,    /* sim_config.stop was set: the run returned before the next event */
 } sim_status;
 
 /* Queue priorities: lower runs first among events at the same time. */
@@ -65,6 +67,15 @@ typedef struct {
     uint64_t seed;     /* seeds sim_env_rng() streams */
     void *trace;       /* FILE* for sim_trace(); NULL: tracing off (costs one branch) */
     sim_stack_cache *stacks; /* optional: reuse stacks across environments */
+    /* Optional: another thread (or a signal handler) sets *stop nonzero to end a run
+     * early: sim_run / sim_step return SIM_ESTOPPED before the next event. Read with a
+     * relaxed load between events. */
+    const atomic_int *stop;
+    /* Bytes the environment may hold in process stacks (their full mapped size),
+     * processes, events, conditions and its queue; 0 = unlimited. Past it the allocation
+     * fails with SIM_ENOMEM and the environment is unusable (the same for any thread
+     * count or machine, unlike running out of real memory). */
+    size_t memory_limit;
 } sim_config;
 
 #define SIM_DEFAULT_STACK (64 * 1024)

@@ -145,6 +145,9 @@ struct sim_env {
     uint64_t processed;      /* events processed */
     uint64_t run_id;         /* identifies the current sim_run for its stop event */
     int stop;                /* the current run must return */
+    const atomic_int *stop_flag; /* sim_config.stop, or NULL */
+    size_t mem_limit;        /* sim_config.memory_limit; 0: none */
+    size_t mem_used;         /* bytes charged by simi_mem_charge */
     int error;               /* error of a failed run */
     sim_status broken;       /* SIM_EOVERFLOW once a stack overflowed */
     simi_waiter until_waiter;
@@ -167,6 +170,18 @@ sim_status simi_misuse(sim_env *env, sim_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+int simi_mem_over(sim_env *env, size_t bytes); /* the slow path of simi_mem_charge */
+
+/* Charge `bytes` about to be allocated to the environment's budget: 0, or -1 (and the
+ * environment broken with SIM_ENOMEM and a message) when it would exceed the limit. */
+static inline int simi_mem_charge(sim_env *env, size_t bytes)
+{
+    if (env->mem_limit && bytes > env->mem_limit - env->mem_used)
+        return simi_mem_over(env, bytes);
+    env->mem_used += bytes;
+    return 0;
+}
+static inline void simi_mem_uncharge(sim_env *env, size_t bytes) { env->mem_used -= bytes; }
 
 /* event.c */
 int simi_event_pool_grow(sim_env *env);

@@ -1,6 +1,8 @@
 /* The procsim command line: dispatch, help, list, describe and merge. Running and
  * tracing, which share the parameter options, are in cli_run.c. */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,7 +35,7 @@ static const char usage_text[] =
     "  --sweep k=v1,v2,...        over a list; several sweeps make a grid, the first\n"
     "                             varying slowest\n"
     "  --rep R                    run only replication R (from 0) of each point, with the\n"
-    "                             seed it has in a full run\n"
+    "                             seed it has in a full run (with -r N: R < N)\n"
     "  --no-crn                   different random numbers at each point (default: the\n"
     "                             same replication uses the same streams everywhere)\n"
     "  --confidence C             confidence level of the intervals (default 0.95)\n"
@@ -42,13 +44,44 @@ static const char usage_text[] =
     "  --max-reps N               ... or N replications per point (default 10000)\n"
     "  -o, --output FILE          per-replication CSV: point,rep,seed,params,metrics\n"
     "  --summary FILE             summary CSV (otherwise a table on stdout)\n"
+    "  --max-memory SIZE          memory one replication may hold in the kernel, e.g.\n"
+    "                             512M, 4G (default 2G; 0: no limit); past it that\n"
+    "                             replication fails, the same way for any -j\n"
     "  -q, --quiet                no progress line\n"
+    "FILE may be - (standard output). Regular files are replaced whole when the run ends;\n"
+    "devices and FIFOs are written in place.\n"
     "\n"
     "EXP is an experiment name, or a plugin built with PROCSIM_EXPERIMENTS: PATH[:NAME]\n"
     "with a '/' in PATH (./ed.so, ./ed.so:ed); NAME may be left out when it holds one.\n"
     "\n"
-    "exit status: 0 ok, 1 some replications failed (the rest are written), 2 bad usage,\n"
-    "130 interrupted (finished replications are written).\n";
+    "exit status: 0 ok, 1 some replications failed (the rest are written) or output\n"
+    "could not be written, 2 bad usage, 128+N stopped by signal N (SIGINT, SIGTERM,\n"
+    "SIGHUP, SIGPIPE: finished replications are written; a second signal quits at once\n"
+    "and writes nothing).\n";
+
+/* One message line on err, control bytes (from echoed arguments) written as \xNN. */
+static void say(const runneri_cli *c, const char *fmt, va_list ap)
+{
+    char small[512], *buf = small;
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n >= (int)sizeof small && (buf = malloc((size_t)n + 1)) != NULL)
+        vsnprintf(buf, (size_t)n + 1, fmt, again);
+    else if (n >= (int)sizeof small)
+        buf = small; /* truncated rather than lost */
+    va_end(again);
+    fprintf(c->err, "%s: ", c->prog);
+    for (const unsigned char *b = (const unsigned char *)buf; *b; b++) {
+        if (*b < 0x20 || *b == 0x7f)
+            fprintf(c->err, "\\x%02x", *b);
+        else
+            fputc(*b, c->err);
+    }
+    fputc('\n', c->err);
+    if (buf != small)
+        free(buf);
+}
 
 static void print_usage(const runneri_cli *c, FILE *f)
 {
@@ -60,11 +93,18 @@ int runneri_cli_usage(const runneri_cli *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(c->err, "%s: ", c->prog);
-    vfprintf(c->err, fmt, ap);
-    fputc('\n', c->err);
+    say(c, fmt, ap);
     va_end(ap);
     return CLI_USAGE;
+}
+
+int runneri_cli_error(const runneri_cli *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    say(c, fmt, ap);
+    va_end(ap);
+    return CLI_FAILED;
 }
 
 size_t runneri_cli_count(const runneri_cli *c) { return c->exps ? c->n_exps : 0; }
@@ -242,6 +282,15 @@ int runner_cli_main(int argc, char **argv, const runner_cli_io *io)
     }
     int rc = dispatch(&c, argc, argv);
     runneri_plugin_close(&plugin); /* after the last use of its experiments */
+    errno = 0;
+    /* Output that never arrived (a full disk, a closed stdout) is an error, said once. */
+    if (fflush(c.out) != 0 || ferror(c.out)) {
+        int e = errno;
+        runneri_cli_error(&c, "error writing standard output: %s", strerror(e ? e : EIO));
+        clearerr(c.out);
+        if (rc == CLI_OK)
+            rc = CLI_FAILED;
+    }
     return rc;
 }
 
@@ -253,9 +302,14 @@ static int dispatch(const runneri_cli *cp, int argc, char **argv)
         return CLI_USAGE;
     }
     const char *cmd = argv[1];
-    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        if (argc > 2)
+            return runneri_cli_usage(&c, "%s takes no arguments, got '%s'", cmd, argv[2]);
         return runneri_cli_help(&c);
+    }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        if (argc > 2)
+            return runneri_cli_usage(&c, "%s takes no arguments, got '%s'", cmd, argv[2]);
         if (strcmp(c.prog, "procsim") == 0)
             fprintf(c.out, "procsim %s\n", PROCSIM_VERSION);
         else

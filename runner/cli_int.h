@@ -40,9 +40,14 @@ int runneri_cli_usage(const runneri_cli *c, const char *fmt, ...)
 #endif
     ;
 
-/* The experiment's check() at every point of the plan; CLI_USAGE after the first broken
- * rule (cli_check.c). */
-int runneri_cli_check(const runneri_cli *c, const char *cmd, const runner_plan *plan);
+
+/* "procsim: <message>" on err, like runneri_cli_usage; returns CLI_FAILED. Both escape
+ * control bytes (\x1b...) so an echoed argument cannot drive the terminal. */
+int runneri_cli_error(const runneri_cli *c, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
 
 int runneri_cli_list(const runneri_cli *c, int argc, char **argv);
 int runneri_cli_describe(const runneri_cli *c, int argc, char **argv);

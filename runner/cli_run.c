@@ -1,18 +1,56 @@
 /* procsim run and procsim trace: their options, checked completely before anything runs
  * (bad usage exits 2 with one message and no output file touched), then the run itself
  * with progress, Ctrl-C handling, failure reports and the output files. */
+#include <math.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli_int.h"
+#include "stats.h"
 
-/* Set by the SIGINT/SIGTERM handler only; read by the poll callback of the run. Signal
- * dispositions belong to the process, so this one flag is the process's too. */
+/* Signals. The first SIGINT, SIGTERM, SIGHUP or SIGPIPE sets the runner's stop flag
+ * (running replications return before their next event) and the run writes what
+ * finished; a second one removes every temporary output file and exits at once, so no
+ * half-named file survives it. Dispositions belong to the process, so these flags are
+ * the process's too. atomic_int is lock-free here, so the store is async-signal-safe. */
 static volatile sig_atomic_t cli_signal;
+static atomic_int cli_stop;
+static const int cli_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+#define N_CLI_SIGNALS (sizeof cli_signals / sizeof cli_signals[0])
 
-static void on_signal(int sig) { cli_signal = sig; }
+static void on_signal(int sig)
+{
+    if (cli_signal) {
+        runner_outfile_unlink_temps();
+        _exit(128 + cli_signal);
+    }
+    cli_signal = sig;
+    atomic_store(&cli_stop, 1);
+}
+
+static void install_signals(struct sigaction old[N_CLI_SIGNALS])
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < N_CLI_SIGNALS; i++)
+        sigaddset(&sa.sa_mask, cli_signals[i]); /* one handler at a time */
+    cli_signal = 0;
+    atomic_store(&cli_stop, 0);
+    for (size_t i = 0; i < N_CLI_SIGNALS; i++)
+        sigaction(cli_signals[i], &sa, &old[i]);
+}
+
+static void restore_signals(const struct sigaction old[N_CLI_SIGNALS])
+{
+    for (size_t i = 0; i < N_CLI_SIGNALS; i++)
+        sigaction(cli_signals[i], &old[i], NULL);
+}
 
 typedef struct {
     int is_sweep;
@@ -24,7 +62,7 @@ typedef struct {
     param_spec *specs;
     size_t n_specs;
     runner_options opt;
-    int has_reps, has_jobs, has_seed, has_rep, has_conf, has_prec, has_max, quiet;
+    int has_reps, has_jobs, has_seed, has_rep, has_conf, has_prec, has_max, has_mem, quiet;
     const char *out_path, *summary_path;
 } run_args;
 
@@ -128,6 +166,15 @@ static int parse_option(cursor *cu, run_args *ra, int is_run)
         }
         return k;
     }
+    if ((k = take(cu, NULL, "--max-memory", &ra->has_mem, &v)) != 0) {
+        if (k > 0 && (runner_parse_bytes(v, &ra->opt.memory_limit) != 0 ||
+                      (ra->opt.memory_limit != 0 && ra->opt.memory_limit < ((size_t)1 << 20)))) {
+            runneri_cli_usage(cu->c, "%s: --max-memory expects a size of at least 1M such as "
+                                     "512M or 4G (0: no limit), got '%s'", cu->cmd, v);
+            return -1;
+        }
+        return k;
+    }
     if (!is_run)
         return 0;
     if ((k = take(cu, "-r", "--reps", &ra->has_reps, &v)) != 0)
@@ -145,9 +192,18 @@ static int parse_option(cursor *cu, run_args *ra, int is_run)
         }
         return k;
     }
-    if ((k = take(cu, NULL, "--confidence", &ra->has_conf, &v)) != 0)
-        return k > 0 ? (real_arg(cu, "--confidence", v, 0, 1, &ra->opt.confidence) ? -1 : 1)
-                     : k;
+    if ((k = take(cu, NULL, "--confidence", &ra->has_conf, &v)) != 0) {
+        if (k > 0 && real_arg(cu, "--confidence", v, 0, 1, &ra->opt.confidence) != 0)
+            return -1;
+        /* Two replications (1 degree of freedom) give the widest interval: if even that
+         * quantile is not finite (the level rounds to 1), every interval would be. */
+        if (k > 0 && !isfinite(stats_t_quantile(0.5 + ra->opt.confidence / 2, 1.0))) {
+            runneri_cli_usage(cu->c, "%s: --confidence %s is too close to 1 (its t quantile "
+                                     "is not finite)", cu->cmd, v);
+            return -1;
+        }
+        return k;
+    }
     if ((k = take(cu, NULL, "--precision", &ra->has_prec, &v)) != 0)
         return k > 0 ? (real_arg(cu, "--precision", v, 0, 1e300, &ra->opt.precision) ? -1 : 1)
                      : k;
@@ -225,13 +281,19 @@ static runner_plan *parse_args(const runneri_cli *c, int argc, char **argv, int 
         return NULL;
     }
     if (ra->has_rep && ra->has_reps && (size_t)ra->opt.only_rep >= ra->opt.reps) {
-        runneri_cli_usage(c, "%s: --rep %ld is outside -r %zu (replications count from 0)",
+        runneri_cli_usage(c, "%s: --rep %ld is outside -r %zu (replications count from 0; "
+                             "without -r any replication can run alone)",
                           cu.cmd, ra->opt.only_rep, ra->opt.reps);
         return NULL;
     }
-    if (ra->out_path && ra->summary_path && strcmp(ra->out_path, ra->summary_path) == 0) {
-        runneri_cli_usage(c, "%s: -o and --summary name the same file '%s'", cu.cmd,
-                          ra->out_path);
+    if (ra->out_path && ra->summary_path && runner_outfile_same(ra->out_path, ra->summary_path)) {
+        runneri_cli_usage(c, "%s: -o '%s' and --summary '%s' are the same file", cu.cmd,
+                          ra->out_path, ra->summary_path);
+        return NULL;
+    }
+    if (ra->out_path && strcmp(ra->out_path, "-") == 0 && !ra->summary_path) {
+        runneri_cli_usage(c, "%s: -o - needs --summary FILE (the summary table would mix "
+                             "with the CSV on stdout)", cu.cmd);
         return NULL;
     }
     const exp_experiment *e = runneri_cli_find(c, ra->exp_name);
@@ -252,7 +314,9 @@ static runner_plan *parse_args(const runneri_cli *c, int argc, char **argv, int 
             return NULL;
         }
     }
-    if (runneri_cli_check(c, cu.cmd, plan) != CLI_OK) {
+    runner_err err;
+    if (runner_plan_check(plan, &err) != 0) {
+        runneri_cli_usage(c, "%s: %s", cu.cmd, err.msg);
         runner_plan_free(plan);
         return NULL;
     }
@@ -270,7 +334,8 @@ int runneri_cli_trace(const runneri_cli *c, int argc, char **argv)
     size_t rep = ra.opt.only_rep >= 0 ? (size_t)ra.opt.only_rep : 0;
     double *params = malloc((e->n_params + 1) * sizeof *params);
     double *metrics = malloc((e->n_metrics + 1) * sizeof *metrics);
-    sim_config cfg = {.seed = runner_seed(ra.opt.seed, 0, rep, 1), .trace = c->out};
+    sim_config cfg = {.seed = runner_seed(ra.opt.seed, 0, rep, 1), .trace = c->out,
+                      .memory_limit = ra.opt.memory_limit};
     sim_env *env = params && metrics ? sim_env_new(&cfg) : NULL;
     int rc = CLI_OK;
     if (env == NULL) {
@@ -299,12 +364,39 @@ int runneri_cli_trace(const runneri_cli *c, int argc, char **argv)
 
 typedef struct {
     runner_progress pr;
+    const runneri_cli *c;
+    int told; /* the stop was announced */
 } poll_state;
+
+static const char *signal_name(int sig)
+{
+    switch (sig) {
+    case SIGINT: return "SIGINT";
+    case SIGTERM: return "SIGTERM";
+    case SIGHUP: return "SIGHUP";
+    case SIGPIPE: return "SIGPIPE";
+    }
+    return "a signal";
+}
+
+/* Announce a stop once, from this thread (never from the handler). */
+static void tell_stop(poll_state *ps)
+{
+    if (!cli_signal || ps->told)
+        return;
+    ps->told = 1;
+    runner_progress_clear(&ps->pr);
+    fprintf(ps->c->err, "%s: %s: stopping; writing the replications that finished "
+                        "(a second signal quits without writing)\n",
+            ps->c->prog, signal_name(cli_signal));
+}
 
 static int poll_run(void *ctx, size_t done, size_t total)
 {
     poll_state *ps = ctx;
-    runner_progress_update(&ps->pr, done, total);
+    tell_stop(ps);
+    if (!ps->told)
+        runner_progress_update(&ps->pr, done, total);
     return cli_signal != 0;
 }
 
@@ -373,30 +465,35 @@ static void report_precision(const runneri_cli *c, const runner_result *res, siz
     fputs(")\n", c->err);
 }
 
-/* Write the requested files (all or none committed on a write error) and the table. */
+/* Write the requested files and the table. Both files are closed (every write error
+ * known) before either is renamed: both are committed or neither. */
 static int write_outputs(const runneri_cli *c, const run_args *ra, const runner_result *res,
                          runner_outfile *reps_f, runner_outfile *sum_f)
 {
     runner_err err;
     int bad = 0;
+    err.msg[0] = '\0';
     if (reps_f)
-        bad |= runner_csv_write_reps(runner_outfile_stream(reps_f), res) != 0;
-    if (sum_f)
-        bad |= runner_csv_write_summary(runner_outfile_stream(sum_f), res,
-                                        ra->opt.confidence) != 0;
+        bad = runner_csv_write_reps(runner_outfile_stream(reps_f), res) != 0 ||
+              runner_outfile_close(reps_f, &err) != 0;
+    if (sum_f && !bad)
+        bad = runner_csv_write_summary(runner_outfile_stream(sum_f), res,
+                                       ra->opt.confidence) != 0 ||
+              runner_outfile_close(sum_f, &err) != 0;
     if (bad) {
         runner_outfile_abort(reps_f);
         runner_outfile_abort(sum_f);
-        fprintf(c->err, "%s: run: writing the output failed\n", c->prog);
+        runneri_cli_error(c, "run: writing the output failed%s%s; no file was changed",
+                          err.msg[0] ? ": " : "", err.msg);
         return -1;
     }
     if (reps_f && runner_outfile_commit(reps_f, &err) != 0) {
         runner_outfile_abort(sum_f);
-        fprintf(c->err, "%s: run: %s\n", c->prog, err.msg);
+        runneri_cli_error(c, "run: %s", err.msg);
         return -1;
     }
     if (sum_f && runner_outfile_commit(sum_f, &err) != 0) {
-        fprintf(c->err, "%s: run: %s\n", c->prog, err.msg);
+        runneri_cli_error(c, "run: %s", err.msg);
         return -1;
     }
     if (!ra->summary_path)
@@ -418,35 +515,32 @@ int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
         runner_plan_free(plan);
         return runneri_cli_usage(c, "run: %s", err.msg);
     }
+    /* Handlers first: a signal from here on finds every temporary file in the list. */
+    struct sigaction old[N_CLI_SIGNALS];
+    install_signals(old);
     if ((ra.out_path && (reps_f = runner_outfile_open(ra.out_path, &err)) == NULL) ||
         (ra.summary_path && (sum_f = runner_outfile_open(ra.summary_path, &err)) == NULL)) {
         runner_outfile_abort(reps_f);
         runner_plan_free(plan);
+        restore_signals(old);
         return runneri_cli_usage(c, "run: %s", err.msg);
     }
 
     int show = c->progress < 0 ? isatty(fileno(c->err)) : c->progress;
-    poll_state ps;
+    poll_state ps = {.c = c};
     runner_progress_init(&ps.pr, show && !ra.quiet ? c->err : NULL);
     ra.opt.poll = poll_run;
     ra.opt.poll_ctx = &ps;
-
-    struct sigaction sa, old_int, old_term;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sa.sa_flags = (int)SA_RESETHAND; /* a second Ctrl-C kills at once */
-    sigemptyset(&sa.sa_mask);
-    cli_signal = 0;
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
+    ra.opt.stop = &cli_stop;
 
     runner_result *res = runner_run(plan, &ra.opt, &err);
+    tell_stop(&ps);
     runner_progress_clear(&ps.pr);
     int rc = CLI_OK;
     if (res == NULL) {
         runner_outfile_abort(reps_f);
         runner_outfile_abort(sum_f);
-        fprintf(c->err, "%s: run: %s\n", c->prog, err.msg);
+        runneri_cli_error(c, "run: %s", err.msg);
         rc = CLI_FAILED;
     } else {
         if (write_outputs(c, &ra, res, reps_f, sum_f) != 0)
@@ -463,8 +557,7 @@ int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
                     runner_result_completed(res), runner_result_planned(res));
     }
     int sig = cli_signal;
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
+    restore_signals(old);
     runner_result_free(res);
     runner_plan_free(plan);
     return sig ? 128 + sig : rc;

@@ -1,6 +1,4 @@
-/* Output files: written under a temporary name next to the target and renamed when
- * complete, so a crash or Ctrl-C never leaves half a file; and the two CSV formats of
- * DESIGN.md section 6. */
+/* The two CSV formats of DESIGN.md section 6 (the files they go to: outfile.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -10,90 +8,6 @@
 #include <unistd.h>
 
 #include "runner_int.h"
-
-struct runner_outfile {
-    char *path; /* the target */
-    char *tmp;  /* path.tmp.PID, in the same directory so rename() is atomic */
-    FILE *f;
-};
-
-runner_outfile *runner_outfile_open(const char *path, runner_err *err)
-{
-    struct stat st;
-    if (path == NULL || *path == '\0') {
-        runneri_fail(err, "empty output file name");
-        return NULL;
-    }
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        runneri_fail(err, "cannot write '%s': it is a directory", path);
-        return NULL;
-    }
-    runner_outfile *of = calloc(1, sizeof *of);
-    size_t len = strlen(path) + 32;
-    if (of == NULL || (of->path = strdup(path)) == NULL || (of->tmp = malloc(len)) == NULL) {
-        runneri_fail(err, "out of memory");
-        goto fail;
-    }
-    snprintf(of->tmp, len, "%s.tmp.%ld", path, (long)getpid());
-    int fd = open(of->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0) {
-        runneri_fail(err, "cannot write '%s': %s", path, strerror(errno));
-        goto fail;
-    }
-    of->f = fdopen(fd, "w");
-    if (of->f == NULL) {
-        runneri_fail(err, "cannot write '%s': %s", path, strerror(errno));
-        close(fd);
-        unlink(of->tmp);
-        goto fail;
-    }
-    return of;
-fail:
-    if (of) {
-        free(of->path);
-        free(of->tmp);
-        free(of);
-    }
-    return NULL;
-}
-
-FILE *runner_outfile_stream(runner_outfile *of) { return of->f; }
-
-static void outfile_release(runner_outfile *of)
-{
-    free(of->path);
-    free(of->tmp);
-    free(of);
-}
-
-int runner_outfile_commit(runner_outfile *of, runner_err *err)
-{
-    int bad = fflush(of->f) != 0 || ferror(of->f);
-    int saved = errno;
-    if (fclose(of->f) != 0 && !bad) {
-        bad = 1;
-        saved = errno;
-    }
-    if (!bad && rename(of->tmp, of->path) != 0) {
-        bad = 1;
-        saved = errno;
-    }
-    if (bad) {
-        unlink(of->tmp);
-        runneri_fail(err, "cannot write '%s': %s", of->path, strerror(saved));
-    }
-    outfile_release(of);
-    return bad ? -1 : 0;
-}
-
-void runner_outfile_abort(runner_outfile *of)
-{
-    if (of == NULL)
-        return;
-    fclose(of->f);
-    unlink(of->tmp);
-    outfile_release(of);
-}
 
 static void put_num(FILE *f, double x)
 {
@@ -156,6 +70,8 @@ int runner_csv_write_summary(FILE *f, const runner_result *res, double confidenc
     fputs(",metric,n,mean,sd,ci_low,ci_high,half_width,min,max,analytic", f);
     fputs(precision ? ",precision_met\n" : "\n", f);
     for (size_t p = 0; p < runner_result_points(res); p++) {
+        if (runner_result_stopped(res) && !runner_result_point_ran(res, p))
+            continue; /* never ran: nothing to summarise */
         const double *params = runner_result_params(res, p);
         for (size_t m = 0; m < e->n_metrics; m++) {
             stats_summary s;

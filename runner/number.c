@@ -1,5 +1,6 @@
 /* Numbers in and out: strict parsing for the command line, shortest round-trip printing
  * for CSV, both in the "C" locale of the calling thread only. */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -79,6 +80,15 @@ double runneri_monotonic(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* 1 if the digits before the exponent are all zeros ("0.000e-400" is plain zero). */
+static int zero_mantissa(const char *s)
+{
+    for (; *s && *s != 'e' && *s != 'E'; s++)
+        if (*s >= '1' && *s <= '9')
+            return 0;
+    return 1;
+}
+
 int runner_parse_double(const char *s, double *out)
 {
     /* strtod would skip leading blanks and accept "nan", "inf" and hex floats; a
@@ -93,7 +103,10 @@ int runner_parse_double(const char *s, double *out)
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    int bad = *end != '\0' || end == s || !isfinite(v) || (errno == ERANGE && v != 0.0);
+    /* ERANGE also flags subnormal results (4.9e-324 is a valid double): refuse only an
+     * overflow and a nonzero number that underflowed to zero (1e-400). */
+    int bad = *end != '\0' || end == s || !isfinite(v) ||
+              (errno == ERANGE && v == 0.0 && !zero_mantissa(s));
     runneri_clocale_leave(&l);
     if (bad)
         return -1;
@@ -124,5 +137,28 @@ int runner_parse_size(const char *s, size_t *out)
     if (runner_parse_u64(s, &v) != 0 || v > SIZE_MAX)
         return -1;
     *out = (size_t)v;
+    return 0;
+}
+
+int runner_parse_bytes(const char *s, size_t *out)
+{
+    if (s == NULL || *s == '\0')
+        return -1;
+    static const char units[] = "KMGT";
+    size_t len = strlen(s), shift = 0;
+    const char *u = len > 1 ? strchr(units, toupper((unsigned char)s[len - 1])) : NULL;
+    if (u != NULL) {
+        shift = 10 * (size_t)(u - units + 1);
+        len--;
+    }
+    char digits[24];
+    if (len == 0 || len >= sizeof digits)
+        return -1;
+    memcpy(digits, s, len);
+    digits[len] = '\0';
+    uint64_t v;
+    if (runner_parse_u64(digits, &v) != 0 || v > (SIZE_MAX >> shift))
+        return -1;
+    *out = (size_t)v << shift;
     return 0;
 }

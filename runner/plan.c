@@ -168,20 +168,35 @@ static int decimals(const char *s)
  * those decimals) instead of accumulating 0.1's rounding error. */
 static int parse_range(const exp_param *p, const char *text, sweep *sw, runner_err *err)
 {
-    char part[3][64];
+    /* The three parts, copied out whole: a number may be written with many digits. */
+    size_t text_len = strlen(text);
+    char *buf = malloc(3 * (text_len + 1)), *part[3];
     const char *s = text;
     double v[3];
+    if (buf == NULL)
+        return runneri_fail(err, "out of memory");
     for (int k = 0; k < 3; k++) {
         size_t len = k < 2 ? strcspn(s, ":") : strlen(s);
-        if ((k < 2 && s[len] != ':') || len >= sizeof part[k])
+        part[k] = buf + (size_t)k * (text_len + 1);
+        if (k < 2 && s[len] != ':') {
+            free(buf);
             return runneri_fail(err, "sweep '%s=%s': expected START:STOP:STEP", p->name, text);
+        }
         memcpy(part[k], s, len);
         part[k][len] = '\0';
-        if (runner_parse_double(part[k], &v[k]) != 0)
-            return runneri_fail(err, "sweep '%s=%s': '%s' is not a number", p->name, text,
-                                part[k]);
+        if (runner_parse_double(part[k], &v[k]) != 0) {
+            runneri_fail(err, "sweep '%s=%s': '%s' is not a number", p->name, text, part[k]);
+            free(buf);
+            return -1;
+        }
         s += len + 1;
     }
+    int d = 0;
+    for (int k = 0; k < 3 && d >= 0; k++) {
+        int dk = decimals(part[k]);
+        d = dk < 0 ? -1 : (dk > d ? dk : d);
+    }
+    free(buf);
     double a = v[0], b = v[1], step = v[2];
     if (step == 0.0)
         return runneri_fail(err, "sweep '%s=%s': the step must not be zero", p->name, text);
@@ -192,11 +207,6 @@ static int parse_range(const exp_param *p, const char *text, sweep *sw, runner_e
     if (q + 1.0 > (double)RUNNER_MAX_POINTS)
         return runneri_fail(err, "sweep '%s=%s' has too many values", p->name, text);
 
-    int d = 0;
-    for (int k = 0; k < 3 && d >= 0; k++) {
-        int dk = decimals(part[k]);
-        d = dk < 0 ? -1 : (dk > d ? dk : d);
-    }
     double scale = d >= 0 && d <= 15 ? pow(10.0, d) : 0.0;
     double A = rint(a * scale), B = rint(b * scale), S = rint(step * scale);
     int exact = scale > 0 && fabs(A) < 0x1p52 && fabs(B) < 0x1p52 && fabs(S) < 0x1p52 &&
@@ -237,16 +247,15 @@ static int parse_list(const exp_param *p, const char *text, sweep *sw, runner_er
         return runneri_fail(err, "out of memory");
     const char *s = text;
     for (size_t i = 0; i < n; i++) {
-        char item[64];
         size_t len = strcspn(s, ",");
         if (len == 0)
             return runneri_fail(err, "sweep '%s=%s' has an empty value", p->name, text);
-        if (len >= sizeof item)
-            return runneri_fail(err, "sweep '%s': value '%.*s' is too long", p->name,
-                                (int)len, s);
-        memcpy(item, s, len);
-        item[len] = '\0';
-        if (parse_value(p, item, &sw->values[i], err) != 0)
+        char *item = strndup(s, len);
+        if (item == NULL)
+            return runneri_fail(err, "out of memory");
+        int rc = parse_value(p, item, &sw->values[i], err);
+        free(item);
+        if (rc != 0)
             return -1;
         s += len + 1;
     }
@@ -284,4 +293,35 @@ int runner_plan_sweep(runner_plan *plan, const char *spec, runner_err *err)
     plan->points *= sw.n;
     plan->how[i] = PARAM_SWEPT;
     return 0;
+}
+
+int runner_plan_check(const runner_plan *plan, runner_err *err)
+{
+    const exp_experiment *e = plan->exp;
+    if (e->check == NULL)
+        return 0;
+    double *v = malloc((e->n_params ? e->n_params : 1) * sizeof *v);
+    if (v == NULL)
+        return runneri_fail(err, "out of memory");
+    int rc = 0;
+    for (size_t p = 0; p < plan->points && rc == 0; p++) {
+        runner_plan_point(plan, p, v);
+        const char *rule = e->check(v);
+        if (rule == NULL)
+            continue;
+        char where[400];
+        size_t len = (size_t)snprintf(where, sizeof where, "point %zu (", p);
+        runneri_clocale l;
+        runneri_clocale_enter(&l);
+        for (size_t i = 0; i < e->n_params && len < sizeof where; i++) {
+            char num[RUNNERI_NUM_MAX];
+            runneri_fmt_double(num, v[i]);
+            len += (size_t)snprintf(where + len, sizeof where - len, "%s%s=%s", i ? " " : "",
+                                    e->params[i].name, num);
+        }
+        runneri_clocale_leave(&l);
+        rc = runneri_fail(err, "%s): %s", where, rule);
+    }
+    free(v);
+    return rc;
 }

@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "result_int.h"
@@ -34,7 +35,8 @@ struct pool {
     segment *segs;
     size_t n_segs, n_tasks;
     atomic_size_t next;
-    atomic_int stop;
+    atomic_int own_stop;
+    atomic_int *stop; /* opt->stop, or &own_stop; every sim_config gets it */
     pthread_mutex_t mu;
     pthread_cond_t cv;
     unsigned running; /* workers not yet finished; under mu */
@@ -49,6 +51,7 @@ void runner_options_init(runner_options *opt)
     opt->crn = 1;
     opt->confidence = 0.95;
     opt->max_reps = 10000;
+    opt->memory_limit = RUNNER_DEFAULT_MEMORY;
 }
 
 unsigned runner_default_threads(void)
@@ -81,7 +84,9 @@ static void run_task(pool *pl, worker *w, size_t point, size_t rep)
     double *row = pt->metrics + s * (e->n_metrics ? e->n_metrics : 1);
     sim_config cfg = {.stack_size = pl->opt->stack_size,
                       .seed = runner_seed(res->seed, point, rep, res->crn),
-                      .stacks = w->stacks};
+                      .stacks = w->stacks,
+                      .stop = pl->stop,
+                      .memory_limit = pl->opt->memory_limit};
     sim_env *env = sim_env_new(&cfg);
     if (env == NULL) {
         pt->errors[s] = message(SIM_ENOMEM, "could not create the simulation environment");
@@ -89,6 +94,11 @@ static void run_task(pool *pl, worker *w, size_t point, size_t rep)
         return;
     }
     sim_status st = e->replicate(env, runner_result_params(res, point), row);
+    if (atomic_load_explicit(pl->stop, memory_order_relaxed)) {
+        /* Maybe cut short by the stop (whatever the model made of that): not run. */
+        sim_env_free(env);
+        return;
+    }
     if (st != SIM_OK) {
         pt->errors[s] = message(st, sim_env_error_message(env));
         pt->state[s] = RUNNER_REP_FAILED;
@@ -107,7 +117,7 @@ static void *work(void *arg)
      * memory) every environment maps its own. */
     w->stacks = sim_stack_cache_new();
     for (;;) {
-        if (atomic_load_explicit(&pl->stop, memory_order_relaxed))
+        if (atomic_load_explicit(pl->stop, memory_order_relaxed))
             break;
         size_t t = atomic_fetch_add_explicit(&pl->next, 1, memory_order_relaxed);
         if (t >= pl->n_tasks)
@@ -187,7 +197,7 @@ static int run_round(pool *pl, unsigned threads, size_t before, size_t total)
             continue;
         pthread_mutex_unlock(&pl->mu);
         if (pl->opt->poll(pl->opt->poll_ctx, before + sum_done(ws, started), total))
-            atomic_store(&pl->stop, 1);
+            atomic_store(pl->stop, 1);
         pthread_mutex_lock(&pl->mu);
     }
     pthread_mutex_unlock(&pl->mu);
@@ -300,6 +310,41 @@ static int build_round(pool *pl, size_t *done_until)
     return 0;
 }
 
+/* Bytes this process can still allocate: MemAvailable (total RAM says nothing about
+ * what other programs hold), and under RLIMIT_AS what is left of the address space. */
+static double available_memory(void)
+{
+    double have = 1e300;
+    FILE *f = fopen("/proc/meminfo", "r");
+    if (f) {
+        char line[128];
+        unsigned long long kb;
+        while (fgets(line, sizeof line, f))
+            if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+                have = (double)kb * 1024.0;
+        fclose(f);
+    }
+    if (have == 1e300) {
+        long pages = sysconf(_SC_AVPHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+        if (pages > 0 && page > 0)
+            have = (double)pages * (double)page;
+    }
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+        double used = 0;
+        unsigned long long vm_pages;
+        long page = sysconf(_SC_PAGESIZE);
+        if ((f = fopen("/proc/self/statm", "r")) != NULL) {
+            if (fscanf(f, "%llu", &vm_pages) == 1 && page > 0)
+                used = (double)vm_pages * (double)page;
+            fclose(f);
+        }
+        double left = (double)rl.rlim_cur - used;
+        have = left < have ? (left > 0 ? left : 0) : have;
+    }
+    return have;
+}
+
 int runner_check(const runner_plan *plan, const runner_options *opt, runner_err *err)
 {
     if (plan == NULL || opt == NULL)
@@ -314,18 +359,20 @@ int runner_check(const runner_plan *plan, const runner_options *opt, runner_err 
         return runneri_fail(err, "a precision target needs all replications, not one");
     if (!(opt->confidence > 0 && opt->confidence < 1))
         return runneri_fail(err, "the confidence level must be between 0 and 1");
-    /* Every (point, rep) has a slot: metrics, a state byte and an error pointer. */
-    double per_rep = (double)e->n_metrics * sizeof(double) + 1.0 + sizeof(char *);
-    double reps = opt->only_rep >= 0 ? 1.0 : (double)opt->reps;
+    /* Every (point, rep) has a slot: metrics, a state byte and an error pointer, and
+     * summarising a point copies its values once more (runner_summarize). */
+    double nm = e->n_metrics ? (double)e->n_metrics : 1.0;
+    double per_rep = nm * sizeof(double) + 1.0 + sizeof(char *) + sizeof(double);
+    double reps = opt->only_rep >= 0 ? 1.0 : (double)opt->reps; /* precision grows lazily */
     double points = (double)runner_plan_points(plan);
     double need = points * (reps * per_rep + (double)e->n_params * sizeof(double) +
                             sizeof(runneri_point));
-    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    double have = pages > 0 && page > 0 ? (double)pages * (double)page : 1e300;
+    double have = available_memory();
     if (need > have || need > (double)SIZE_MAX / 2)
-        return runneri_fail(err, "%.0f points x %.0f replications need %.1f GiB for their "
-                                 "results, more than this machine's %.1f GiB of memory",
-                            points, reps, need / 1073741824.0, have / 1073741824.0);
+        return runneri_fail(err, "%zu points x %zu replications need %.1f GiB for their "
+                                 "results, more than the %.1f GiB of memory available",
+                            runner_plan_points(plan), opt->only_rep >= 0 ? (size_t)1 : opt->reps,
+                            need / 1073741824.0, have / 1073741824.0);
     return 0;
 }
 
@@ -358,7 +405,8 @@ runner_result *runner_run(const runner_plan *plan, const runner_options *opt,
         runneri_fail(err, "cannot set up the worker pool");
         return NULL;
     }
-    atomic_init(&pl.stop, 0);
+    atomic_init(&pl.own_stop, 0);
+    pl.stop = opt->stop ? opt->stop : &pl.own_stop;
     atomic_init(&pl.next, 0);
     for (size_t p = 0; p < res->n_points; p++)
         done_until[p] = res->pts[p].first;
@@ -389,8 +437,8 @@ runner_result *runner_run(const runner_plan *plan, const runner_options *opt,
             done_until[pl.segs[s].point] = pt->end;
         }
         if (opt->poll && opt->poll(opt->poll_ctx, res->completed, planned))
-            atomic_store(&pl.stop, 1);
-        if (atomic_load(&pl.stop)) {
+            atomic_store(pl.stop, 1);
+        if (atomic_load(pl.stop)) {
             res->stopped = 1;
             break;
         }

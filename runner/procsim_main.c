@@ -1,4 +1,6 @@
 /* procsim_main: the command line for a user's own program and its own experiments. */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "procsim.h"
@@ -11,5 +13,12 @@ int procsim_main(int argc, char **argv, const exp_experiment *const *experiments
         prog = slash ? slash + 1 : argv[0];
     }
     runner_cli_io io = {experiments, n, NULL, NULL, -1, prog};
-    return runner_cli_main(argc, argv, &io);
+    int rc = runner_cli_main(argc, argv, &io);
+    /* runner_cli_main flushed and checked stdout; closing it catches a last write error. */
+    if (fclose(stdout) != 0 && rc == 0) {
+        fprintf(stderr, "%s: error writing standard output: %s\n", prog ? prog : "procsim",
+                strerror(errno));
+        rc = 1;
+    }
+    return rc;
 }

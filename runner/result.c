@@ -133,3 +133,12 @@ int runner_summarize(const runner_result *res, size_t point, size_t metric,
         out->n = 0;
     return rc == 0 ? 0 : -1;
 }
+
+int runner_result_point_ran(const runner_result *res, size_t point)
+{
+    const runneri_point *pt = &res->pts[point];
+    for (size_t i = 0; i < pt->end - pt->first; i++)
+        if (pt->state[i] != RUNNER_REP_PENDING)
+            return 1;
+    return 0;
+}

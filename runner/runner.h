@@ -24,9 +24,10 @@
  * A point stops when the target is met, when it reaches max_reps, or when one of its
  * replications failed (more would not make its summary trustworthy).
  *
- * Files. Output goes to `name.tmp.PID` in the target's directory and is renamed over the
- * target only when complete; creating the temporary file up front is how an unwritable
- * path is caught before anything runs. CSV is RFC 4180 (strings quoted when they hold a
+ * Files. Output to a regular file or a new path goes to `name.tmp.PID` beside the real
+ * target (symlinks resolved) and is renamed over it only when complete; creating the
+ * temporary file up front is how an unwritable path is caught before anything runs.
+ * Devices and FIFOs are written in place, "-" is standard output. CSV is RFC 4180 (strings quoted when they hold a
  * comma, a quote or a line break; lines end in "\n"), numbers use '.' whatever the
  * locale and print with the fewest digits that read back to the same double; NaN prints
  * as an empty cell.
@@ -35,6 +36,7 @@
 #ifndef PROCSIM_RUNNER_H
 #define PROCSIM_RUNNER_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -68,6 +70,9 @@ int runner_plan_sweep(runner_plan *plan, const char *spec, runner_err *err);
 size_t runner_plan_points(const runner_plan *plan);
 /* Parameter values of point p (n_params of them, in the experiment's order). */
 void runner_plan_point(const runner_plan *plan, size_t p, double *values);
+/* The experiment's check() at every point: 0, or -1 with err naming the first point whose
+ * values break a rule ("point 3 (lambda=2 ...): <rule>"). */
+int runner_plan_check(const runner_plan *plan, runner_err *err);
 
 uint64_t runner_seed(uint64_t base, size_t point, size_t rep, int crn);
 
@@ -75,6 +80,9 @@ uint64_t runner_seed(uint64_t base, size_t point, size_t rep, int crn);
 int runner_parse_double(const char *s, double *out);
 int runner_parse_size(const char *s, size_t *out); /* decimal, no sign */
 int runner_parse_u64(const char *s, uint64_t *out);
+/* A byte count: a whole number with an optional K, M, G or T suffix (powers of 1024,
+ * "512M", "4G"); 0 is allowed. */
+int runner_parse_bytes(const char *s, size_t *out);
 
 /* ---- running ---------------------------------------------------------------------- */
 typedef struct {
@@ -87,6 +95,14 @@ typedef struct {
     double confidence; /* confidence level of the intervals used for stopping */
     double precision;  /* > 0: sequential stopping on the relative half-width */
     size_t max_reps;   /* cap on replications per point with precision */
+    /* Bytes one replication may hold in the kernel (sim_config.memory_limit); 0:
+     * unlimited. The default, RUNNER_DEFAULT_MEMORY, is fixed so that whether a
+     * replication fails does not depend on -j or on the machine. */
+    size_t memory_limit;
+    /* Optional: setting *stop (from any thread or a signal handler) stops the run soon:
+     * running replications return before their next event and are not recorded, no new
+     * ones start. The runner also sets it when poll() asks to stop. */
+    atomic_int *stop;
     /* Called by the thread inside runner_run() about ten times a second while workers
      * run (and once at the end of every round); a nonzero return stops the run: workers
      * finish the replication they are in and take no more. May be NULL. */
@@ -94,7 +110,13 @@ typedef struct {
     void *poll_ctx;
 } runner_options;
 
-/* reps 10, every rep, seed 1, crn, confidence 0.95, no precision, max_reps 10000 */
+/* 2 GiB: tens of thousands of processes with 64 KiB stacks, far more than any shipped
+ * model at sensible parameters, and small enough that two such replications per core
+ * fit on an ordinary machine. */
+#define RUNNER_DEFAULT_MEMORY ((size_t)2 << 30)
+
+/* reps 10, every rep, seed 1, crn, confidence 0.95, no precision, max_reps 10000,
+ * memory_limit RUNNER_DEFAULT_MEMORY */
 void runner_options_init(runner_options *opt);
 unsigned runner_default_threads(void);         /* online cores, at least 1 */
 
@@ -108,7 +130,8 @@ typedef struct runner_result runner_result;
 runner_result *runner_run(const runner_plan *plan, const runner_options *opt,
                           runner_err *err);
 /* The checks runner_run() makes before it starts: option values, and whether the result
- * slots of points x replications fit in this machine's memory. 0 or -1 with err. */
+ * slots of points x replications fit in the memory available now (MemAvailable, and
+ * RLIMIT_AS). 0 or -1 with err. */
 int runner_check(const runner_plan *plan, const runner_options *opt, runner_err *err);
 void runner_result_free(runner_result *res);
 
@@ -124,7 +147,11 @@ const char *runner_result_error(const runner_result *res, size_t point, size_t r
 size_t runner_result_completed(const runner_result *res); /* ok + failed */
 size_t runner_result_failed(const runner_result *res);
 size_t runner_result_planned(const runner_result *res);
-int runner_result_stopped(const runner_result *res); /* poll() asked to stop */
+int runner_result_stopped(const runner_result *res); /* poll() or *stop asked to stop */
+/* 1 if any replication of the point completed (ok or failed). After a stop the summary
+ * and the table leave out points that never ran: a sweep of 2^20 points stopped early
+ * must not write a row for each. */
+int runner_result_point_ran(const runner_result *res, size_t point);
 /* With precision: 1 if every metric met the target at this point, else 0; -1 without. */
 int runner_result_precision_met(const runner_result *res, size_t point);
 double runner_result_precision(const runner_result *res);
@@ -140,10 +167,18 @@ typedef struct runner_outfile runner_outfile;
 
 runner_outfile *runner_outfile_open(const char *path, runner_err *err);
 FILE *runner_outfile_stream(runner_outfile *of);
-/* Flush, close and rename over the target; frees `of`. On error the temporary file is
- * removed and the target left untouched. */
+/* Flush and close without renaming: every write error is known after this, so several
+ * files can be closed first and then committed all or none. */
+int runner_outfile_close(runner_outfile *of, runner_err *err);
+/* Close (if not done) and rename over the target; frees `of`. On error the temporary
+ * file is removed and the target left untouched. */
 int runner_outfile_commit(runner_outfile *of, runner_err *err);
 void runner_outfile_abort(runner_outfile *of); /* close and remove; frees `of` */
+/* 1 if the two output paths name one file (the same inode, through links, "./" or an
+ * absolute path; for new paths the same directory and name; "-" only equals "-"). */
+int runner_outfile_same(const char *a, const char *b);
+/* Async-signal-safe: remove the temporary file of every output not committed yet. */
+void runner_outfile_unlink_temps(void);
 
 /* Per-replication CSV: point,rep,seed,<params...>,<metrics...>, one row per successful
  * replication in (point, rep) order. Returns 0, or -1 on a write error. */

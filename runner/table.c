@@ -29,10 +29,14 @@ int runner_print_table(FILE *f, const runner_result *res, double confidence)
     runneri_clocale l;
     runneri_clocale_enter(&l);
     snprintf(ci_head, sizeof ci_head, "%g%% CI", confidence * 100.0);
+    int first = 1;
     for (size_t p = 0; p < runner_result_points(res); p++) {
+        if (runner_result_stopped(res) && !runner_result_point_ran(res, p))
+            continue; /* never ran */
         const double *params = runner_result_params(res, p);
         char a[32], b[32], c[32], d[32], g[32], ci[80];
-        fprintf(f, "%spoint %zu:", p ? "\n" : "", p);
+        fprintf(f, "%spoint %zu:", first ? "" : "\n", p);
+        first = 0;
         for (size_t i = 0; i < e->n_params; i++)
             fprintf(f, " %s=%s", e->params[i].name, num(a, sizeof a, params[i]));
         if (precision)

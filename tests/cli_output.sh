@@ -1,7 +1,7 @@
 #!/bin/sh
 # procsim run's outputs for mm1: the CSV headers of DESIGN.md section 6 (with the
 # analytic column), the table on stdout when there is no --summary file, and a model
-# error reported per replication with point, rep and seed (exit 1).
+# failure reported per replication with point, rep and seed (exit 1).
 # Usage: sh cli_output.sh PROCSIM SHARED_DIR (exit 77: skipped).
 . "$(dirname "$0")/cli_lib.sh"
 
@@ -26,12 +26,20 @@ grep -q '^point 0: lambda=' "$dir/table" || fail "no table on stdout: $(cat "$di
 grep -q '95% CI' "$dir/table" || fail "no CI column in the table"
 grep -q '^  wait ' "$dir/table" || fail "no wait row in the table"
 
-# warmup beyond customers is a model error: every replication fails, exit 1
-"$procsim" run mm1 -r 3 --param customers=10 --param warmup=20 -q -o "$dir/bad.csv" \
-    >/dev/null 2>"$dir/err"
+# a replication that fails (here: an overloaded queue past its memory budget) is reported
+# with point, rep and seed, its row left out, exit 1
+"$procsim" run mm1 -r 3 --param lambda=5 --param customers=100000 --param warmup=0 \
+    --max-memory 8M -q -o "$dir/bad.csv" >/dev/null 2>"$dir/err"
 rc=$?
 [ "$rc" -eq 1 ] || fail "model error exited $rc, want 1"
 grep -q 'replication failed: point 0 (.*) rep 2 seed [0-9][0-9]*: ' "$dir/err" ||
     fail "failure report: $(cat "$dir/err")"
 [ "$(wc -l <"$dir/bad.csv")" -eq 1 ] || fail "failed replications must not have rows"
+# Numbers as long or as small as a double allows are values, not errors: a sweep part of
+# 70 digits, a subnormal patience.
+"$procsim" run mm1 -r 2 -q --param customers=200 --param warmup=0 --summary "$dir/long.csv" \
+    --sweep "lambda=0.5$(printf '%068d' 0)1:0.6:0.1" || fail "a 70-digit sweep part was refused"
+[ "$(wc -l <"$dir/long.csv")" -eq 9 ] || fail "the 70-digit sweep has not two points"
+"$procsim" run bank_renege -r 2 -q --param min_patience=4.9e-324 --summary "$dir/sub.csv" ||
+    fail "a subnormal parameter value was refused"
 echo "ok: CSV headers, table, failures"

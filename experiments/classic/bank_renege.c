@@ -128,6 +128,12 @@ static sim_status bank_replicate(sim_env *env, const double *params, double *met
     return st;
 }
 
+static const char *bank_check(const double *params)
+{
+    return params[MAX_PATIENCE] < params[MIN_PATIENCE] ? "max_patience must be >= min_patience"
+                                                         : NULL;
+}
+
 const exp_experiment exp_classic_bank_renege = {
     .name = "bank_renege",
     .help = "bank customers with limited patience leave the counter queue (any_of, cancel)",
@@ -136,4 +142,5 @@ const exp_experiment exp_classic_bank_renege = {
     .metrics = bank_metrics,
     .n_metrics = sizeof bank_metrics / sizeof bank_metrics[0],
     .replicate = bank_replicate,
+    .check = bank_check,
 };

@@ -187,6 +187,13 @@ static sim_status pipe_replicate(sim_env *env, const double *params, double *met
     return st;
 }
 
+static const char *pipe_check(const double *params)
+{
+    if (params[SEND_MAX] < params[SEND_MIN])
+        return "send_max must be >= send_min";
+    return params[READ_MAX] < params[READ_MIN] ? "read_max must be >= read_min" : NULL;
+}
+
 const exp_experiment exp_classic_broadcast_pipe = {
     .name = "broadcast_pipe",
     .help = "one producer broadcasts messages to many consumers through Stores",
@@ -195,4 +202,5 @@ const exp_experiment exp_classic_broadcast_pipe = {
     .metrics = pipe_metrics,
     .n_metrics = sizeof pipe_metrics / sizeof pipe_metrics[0],
     .replicate = pipe_replicate,
+    .check = pipe_check,
 };

@@ -182,6 +182,11 @@ static sim_status gas_replicate(sim_env *env, const double *params, double *metr
     return st;
 }
 
+static const char *gas_check(const double *params)
+{
+    return params[T_INTER_MAX] < params[T_INTER_MIN] ? "t_inter_max must be >= t_inter_min" : NULL;
+}
+
 const exp_experiment exp_classic_gas_station = {
     .name = "gas_station",
     .help = "cars share pumps and a fuel tank (Container) that a tank truck refills",
@@ -190,4 +195,5 @@ const exp_experiment exp_classic_gas_station = {
     .metrics = gas_metrics,
     .n_metrics = sizeof gas_metrics / sizeof gas_metrics[0],
     .replicate = gas_replicate,
+    .check = gas_check,
 };

@@ -31,6 +31,11 @@ static int md1_analytic(const double *params, size_t m, double *value)
     return exp_station_analytic(lambda, mu, 1, rho / (2 * mu * (1 - rho)), m, value);
 }
 
+static const char *md1_check(const double *params)
+{
+    return exp_station_check(params[CUSTOMERS], params[WARMUP]);
+}
+
 const exp_experiment exp_queueing_md1 = {
     .name = "md1",
     .help = "M/D/1 queue: Poisson arrivals, one server with constant service time 1/mu",
@@ -40,4 +45,5 @@ const exp_experiment exp_queueing_md1 = {
     .n_metrics = EXP_STATION_N_METRICS,
     .replicate = md1_replicate,
     .analytic = md1_analytic,
+    .check = md1_check,
 };

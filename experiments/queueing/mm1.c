@@ -30,6 +30,11 @@ static int mm1_analytic(const double *params, size_t m, double *value)
     return exp_station_analytic(lambda, mu, 1, (lambda / mu) / (mu - lambda), m, value);
 }
 
+static const char *mm1_check(const double *params)
+{
+    return exp_station_check(params[CUSTOMERS], params[WARMUP]);
+}
+
 const exp_experiment exp_queueing_mm1 = {
     .name = "mm1",
     .help = "M/M/1 queue: Poisson arrivals, one exponential server (analytic answers known)",
@@ -39,4 +44,5 @@ const exp_experiment exp_queueing_mm1 = {
     .n_metrics = EXP_STATION_N_METRICS,
     .replicate = mm1_replicate,
     .analytic = mm1_analytic,
+    .check = mm1_check,
 };

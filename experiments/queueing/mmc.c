@@ -40,6 +40,11 @@ static int mmc_analytic(const double *params, size_t m, double *value)
     return exp_station_analytic(lambda, mu, c, erlang_c / (c * mu - lambda), m, value);
 }
 
+static const char *mmc_check(const double *params)
+{
+    return exp_station_check(params[CUSTOMERS], params[WARMUP]);
+}
+
 const exp_experiment exp_queueing_mmc = {
     .name = "mmc",
     .help = "M/M/c queue: Poisson arrivals, c exponential servers, one queue (Erlang C)",
@@ -49,4 +54,5 @@ const exp_experiment exp_queueing_mmc = {
     .n_metrics = EXP_STATION_N_METRICS,
     .replicate = mmc_replicate,
     .analytic = mmc_analytic,
+    .check = mmc_check,
 };

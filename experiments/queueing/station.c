@@ -160,6 +160,13 @@ static int check(sim_env *env, const exp_station_config *c)
     return 1;
 }
 
+const char *exp_station_check(double customers, double warmup)
+{
+    return warmup < customers ? NULL
+                              : "warmup must be smaller than customers: no customer would be "
+                                "measured";
+}
+
 sim_status exp_station_replicate(sim_env *env, const exp_station_config *cfg, double *metrics)
 {
     if (!check(env, cfg))

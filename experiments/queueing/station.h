@@ -43,6 +43,10 @@ typedef struct {
  * SIM_EINVAL for bad parameters, otherwise what the run returned. */
 sim_status exp_station_replicate(sim_env *env, const exp_station_config *cfg, double *metrics);
 
+/* The rule between parameters every station shares, for exp_experiment.check: NULL, or
+ * the sentence a usage error shows. */
+const char *exp_station_check(double customers, double warmup);
+
 /* The steady-state value of metric m from the mean wait in queue wq (Little's law and
  * W = Wq + 1/mu); returns 0 if wq is not a steady-state value (NaN or infinite). */
 int exp_station_analytic(double lambda, double mu, double servers, double wq, size_t m,
