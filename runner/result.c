@@ -58,6 +58,8 @@ size_t runner_result_failed(const runner_result *res) { return res->failed; }
 size_t runner_result_planned(const runner_result *res) { return res->planned; }
 int runner_result_stopped(const runner_result *res) { return res->stopped; }
 double runner_result_precision(const runner_result *res) { return res->precision; }
+uint64_t runner_result_base_seed(const runner_result *res) { return res->seed; }
+int runner_result_crn(const runner_result *res) { return res->crn; }
 
 const double *runner_result_params(const runner_result *res, size_t point)
 {
