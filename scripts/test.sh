@@ -4,6 +4,8 @@
 #   2. clang build, warnings as errors, AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. clang build with ThreadSanitizer: the runner's tests (the worker pool)
 #   4. valgrind memcheck over the unit tests (leaks and memory errors)
+#   5. libFuzzer: each harness of fuzz/ for PROCSIM_FUZZ_SECONDS (default 60) from its
+#      committed seed corpus (skipped, with a message, when clang has no libFuzzer)
 # Build trees go to build-test/ (override with PROCSIM_TEST_DIR).
 set -eu
 cd "$(dirname "$0")/.."
@@ -36,4 +38,24 @@ find "$out/gcc/tests" -maxdepth 1 -type f -name 'test_*' ! -name '*.*' ! -name t
         valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
             "$1" >"$1.valgrind.log" 2>&1 && echo "$(basename "$1"): clean" ||
             { echo "$(basename "$1"): FAILED"; tail -40 "$1.valgrind.log"; exit 1; }' _ {}
+stage "libFuzzer: each harness for ${PROCSIM_FUZZ_SECONDS:-60} s"
+if printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' |
+    clang -fsanitize=fuzzer -x c - -o "$out/fuzz-probe" >/dev/null 2>&1; then
+    build "$out/fuzz" clang -DCMAKE_BUILD_TYPE=Debug -DPROCSIM_FUZZ=ON
+    root=$(pwd)
+    for h in parse merge cli; do
+        # a scratch corpus copy, so new inputs never land in the repository
+        rm -rf "$out/fuzz/work-$h" && mkdir -p "$out/fuzz/work-$h" "$out/fuzz/artifacts"
+        "$out/fuzz/fuzz/fuzz_$h" -max_total_time="${PROCSIM_FUZZ_SECONDS:-60}" \
+            -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+            -artifact_prefix="$root/$out/fuzz/artifacts/$h-" \
+            "$root/$out/fuzz/work-$h" "$root/fuzz/corpus/$h" >"$out/fuzz/$h.log" 2>&1 ||
+            { echo "fuzz_$h: FAILED"; tail -40 "$out/fuzz/$h.log"; exit 1; }
+        echo "fuzz_$h: $(grep -o 'stat::number_of_executed_units: [0-9]*' "$out/fuzz/$h.log" |
+            sed 's/.*: //') executions, clean"
+    done
+else
+    echo "skipped: clang cannot link -fsanitize=fuzzer (install libclang-rt-dev for clang $(
+        clang -dumpversion 2>/dev/null | cut -d. -f1))"
+fi
 printf '\nall test stages passed\n'
