@@ -168,7 +168,7 @@ int runner_csv_write_reps(FILE *f, const runner_result *res)
 int runner_csv_write_summary(FILE *f, const runner_result *res, double confidence)
 {
     const exp_experiment *e = runner_result_experiment(res);
-    int precision = runner_result_precision(res) > 0;
+    int precision = runner_result_precision(res) > 0, oom = 0;
     runneri_clocale l;
     runneri_clocale_enter(&l);
     fputs("point", f);
@@ -183,7 +183,7 @@ int runner_csv_write_summary(FILE *f, const runner_result *res, double confidenc
         for (size_t m = 0; m < e->n_metrics; m++) {
             stats_summary s;
             double exact = NAN;
-            runner_summarize(res, p, m, confidence, &s);
+            oom |= runner_summarize(res, p, m, confidence, &s) == -2;
             if (e->analytic && !e->analytic(params, m, &exact))
                 exact = NAN;
             fprintf(f, "%zu", p);
@@ -206,5 +206,5 @@ int runner_csv_write_summary(FILE *f, const runner_result *res, double confidenc
         }
     }
     runneri_clocale_leave(&l);
-    return ferror(f) ? -1 : 0;
+    return ferror(f) || oom ? -1 : 0;
 }

@@ -132,7 +132,9 @@ uint64_t runner_result_base_seed(const runner_result *res); /* runner_options.se
 int runner_result_crn(const runner_result *res);             /* runner_options.crn */
 
 /* Summary of metric m at a point over its successful replications, leaving out NaN
- * values. Returns 0, or -1 when no value is left (out->n == 0, the rest NaN). */
+ * values. Returns 0, -1 when no value is left (out->n == 0, the rest NaN), or -2 when
+ * there was no memory for it (out as for -1: callers must not print that as "no
+ * value"). */
 int runner_summarize(const runner_result *res, size_t point, size_t metric,
                      double confidence, stats_summary *out);
 
@@ -155,9 +157,10 @@ void runner_outfile_abort(runner_outfile *of); /* close and remove; frees `of` *
 int runner_csv_write_reps(FILE *f, const runner_result *res);
 /* Summary CSV: point,<params...>,metric,n,mean,sd,ci_low,ci_high,half_width,min,max,
  * analytic (empty when the experiment does not know it), and with precision a last
- * column precision_met (1/0). One row per (point, metric). */
+ * column precision_met (1/0). One row per (point, metric). 0, or -1 on a write error
+ * or when a summary had no memory (runner_summarize -2). */
 int runner_csv_write_summary(FILE *f, const runner_result *res, double confidence);
-/* The same summary as a table for people. */
+/* The same summary as a table for people. 0, or -1 on a write error or no memory. */
 int runner_print_table(FILE *f, const runner_result *res, double confidence);
 
 /* Join per-replication CSV shards of one run into `output`, rows sorted by (point, rep).

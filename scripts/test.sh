@@ -1,7 +1,8 @@
 #!/bin/sh
 # The whole test suite, as CI runs it (.ci/run): every stage must pass.
 #   1. gcc build, warnings as errors, all ctest tests (unit, CLI, guide trace parity)
-#   2. clang build, warnings as errors, AddressSanitizer + UndefinedBehaviorSanitizer
+#   2. clang build, warnings as errors, AddressSanitizer + UndefinedBehaviorSanitizer,
+#      with the allocation fault-injection test (tests/fault/)
 #   3. clang build with ThreadSanitizer: the runner's tests (the worker pool)
 #   4. valgrind memcheck over the unit tests (leaks and memory errors)
 #   5. libFuzzer: each harness of fuzz/ for PROCSIM_FUZZ_SECONDS (default 60) from its
@@ -24,7 +25,8 @@ build "$out/gcc" gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo
 ctest --test-dir "$out/gcc" -j "$jobs" --output-on-failure
 
 stage "clang -Werror, ASan + UBSan: all tests"
-build "$out/asan" clang -DCMAKE_BUILD_TYPE=Debug -DPROCSIM_SANITIZE=address,undefined
+build "$out/asan" clang -DCMAKE_BUILD_TYPE=Debug -DPROCSIM_SANITIZE=address,undefined \
+    -DPROCSIM_FAULT=ON
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir "$out/asan" -j "$jobs" --output-on-failure
 
@@ -41,7 +43,9 @@ find "$out/gcc/tests" -maxdepth 1 -type f -name 'test_*' ! -name '*.*' ! -name t
 stage "libFuzzer: each harness for ${PROCSIM_FUZZ_SECONDS:-60} s"
 if printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' |
     clang -fsanitize=fuzzer -x c - -o "$out/fuzz-probe" >/dev/null 2>&1; then
-    build "$out/fuzz" clang -DCMAKE_BUILD_TYPE=Debug -DPROCSIM_FUZZ=ON
+    cmake -S . -B "$out/fuzz" -DCMAKE_C_COMPILER=clang -DPROCSIM_WERROR=ON \
+        -DCMAKE_BUILD_TYPE=Debug -DPROCSIM_FUZZ=ON >/dev/null
+    cmake --build "$out/fuzz" -j "$jobs" --target fuzz_parse fuzz_merge fuzz_cli >/dev/null
     root=$(pwd)
     for h in parse merge cli; do
         # a scratch corpus copy, so new inputs never land in the repository
