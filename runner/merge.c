@@ -184,10 +184,9 @@ static int add_row(runneri_merged *m, size_t k, const provenance *p,
     r->rep = (size_t)rep;
     r->start = start;
     r->len = end - start;
-    r->par_off = f[3].off; /* hn > 3 + params - 1 was checked with the header */
+    /* the header has at least 3 + params fields (check_header) */
+    r->par_off = p->params ? f[3].off : start;
     r->par_len = p->params ? f[2 + p->params].off + f[2 + p->params].len - f[3].off : 0;
-    if (p->params == 0)
-        r->par_off = start;
     r->shard = k;
     r->line = line;
     return 0;
