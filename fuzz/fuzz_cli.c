@@ -1,5 +1,6 @@
 /* libFuzzer harness: the whole command line, runner_cli_main() on argv built from the
- * input (one argument per line, at most 24).
+ * input (one argument per line, at most 24); the files a.csv and b.csv, two shards of
+ * one run of the model, are there for merge to read.
  *
  * Confinement: the process works in a fresh temporary directory, emptied after every
  * input; '/' in arguments becomes '_', so every path the CLI opens is a file in it.
@@ -45,16 +46,58 @@ runner_result *__wrap_runner_run(const runner_plan *plan, const runner_options *
     return __real_runner_run(plan, &o, err);
 }
 
+static char workdir[] = "/tmp/procsim_fuzz_cli_XXXXXX";
+static const exp_experiment *const exps[] = {&fuzz_model};
+
+/* Two shards of one run, put back before every input so `merge a.csv b.csv` has
+ * real files to read. */
+static struct {
+    const char *name;
+    char *data;
+    size_t len;
+} shards[] = {{"a.csv", NULL, 0}, {"b.csv", NULL, 0}};
+
+static void put_shards(void)
+{
+    for (size_t i = 0; i < 2; i++) {
+        FILE *f = fopen(shards[i].name, "wb");
+        if (f == NULL || fwrite(shards[i].data, 1, shards[i].len, f) != shards[i].len)
+            abort();
+        fclose(f);
+    }
+}
+
+static void sweep_dir(void);
+
+static void leave_workdir(void)
+{
+    sweep_dir();
+    if (chdir("/") == 0)
+        rmdir(workdir);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    char dir[] = "/tmp/procsim_fuzz_cli_XXXXXX";
-    if (mkdtemp(dir) == NULL || chdir(dir) != 0)
+    if (mkdtemp(workdir) == NULL || chdir(workdir) != 0)
         abort();
     devnull = fopen("/dev/null", "w");
     if (devnull == NULL)
         abort();
+    runner_cli_io io = {exps, 1, devnull, devnull, 0};
+    for (size_t i = 0; i < 2; i++) {
+        char rep[] = {(char)('0' + i), '\0'}, name[8];
+        snprintf(name, sizeof name, "%s", shards[i].name);
+        char *argv_[] = {"procsim", "run", "t", "-r", "3", "--rep", rep, "-q", "-o", name, NULL};
+        FILE *f;
+        if (runner_cli_main(10, argv_, &io) != 0 || (f = fopen(name, "rb")) == NULL)
+            abort();
+        shards[i].data = malloc(1 << 16);
+        shards[i].len = fread(shards[i].data, 1, 1 << 16, f);
+        fclose(f);
+    }
+    atexit(leave_workdir);
     return 0;
 }
 
@@ -106,8 +149,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         argv[argc++] = a;
     }
     argv[argc] = NULL;
-    static const exp_experiment *const exps[] = {&fuzz_model};
     runner_cli_io io = {exps, 1, devnull, devnull, 0};
+    put_shards();
     int rc = runner_cli_main(argc, argv, &io);
     free(text);
     sweep_dir();
