@@ -9,6 +9,10 @@
 
 #include "runner_int.h"
 
+#ifndef PROCSIM_VERSION
+#define PROCSIM_VERSION "unknown"
+#endif
+
 static void put_num(FILE *f, double x)
 {
     char buf[RUNNERI_NUM_MAX];
@@ -16,11 +20,30 @@ static void put_num(FILE *f, double x)
     fputs(buf, f);
 }
 
+/* The experiment name in the provenance line: bytes that could split or fake a token
+ * (space, '=', '%', control and non-ASCII bytes) as %XX, so the line stays one line of
+ * key=value words whatever a plugin calls its experiment. */
+static void put_word(FILE *f, const char *s)
+{
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (*c > ' ' && *c < 0x7f && *c != '=' && *c != '%')
+            fputc(*c, f);
+        else
+            fprintf(f, "%%%02X", *c);
+    }
+}
+
 int runner_csv_write_reps(FILE *f, const runner_result *res)
 {
     const exp_experiment *e = runner_result_experiment(res);
     runneri_clocale l;
     runneri_clocale_enter(&l);
+    /* Provenance: what decides every byte of a row besides its point's parameters (which
+     * are in the row), so procsim merge can refuse a shard of another run. */
+    fputs("# procsim " PROCSIM_VERSION " experiment=", f);
+    put_word(f, e->name);
+    fprintf(f, " seed=%llu crn=%d params=%zu\n", (unsigned long long)runner_result_base_seed(res),
+            runner_result_crn(res) ? 1 : 0, e->n_params);
     fputs("point,rep,seed", f);
     for (size_t i = 0; i < e->n_params; i++) {
         fputc(',', f);
@@ -59,7 +82,7 @@ int runner_csv_write_reps(FILE *f, const runner_result *res)
 int runner_csv_write_summary(FILE *f, const runner_result *res, double confidence)
 {
     const exp_experiment *e = runner_result_experiment(res);
-    int precision = runner_result_precision(res) > 0;
+    int precision = runner_result_precision(res) > 0, oom = 0;
     runneri_clocale l;
     runneri_clocale_enter(&l);
     fputs("point", f);
@@ -76,7 +99,7 @@ int runner_csv_write_summary(FILE *f, const runner_result *res, double confidenc
         for (size_t m = 0; m < e->n_metrics; m++) {
             stats_summary s;
             double exact = NAN;
-            runner_summarize(res, p, m, confidence, &s);
+            oom |= runner_summarize(res, p, m, confidence, &s) == -2;
             if (e->analytic && !e->analytic(params, m, &exact))
                 exact = NAN;
             fprintf(f, "%zu", p);
@@ -99,5 +122,5 @@ int runner_csv_write_summary(FILE *f, const runner_result *res, double confidenc
         }
     }
     runneri_clocale_leave(&l);
-    return ferror(f) ? -1 : 0;
+    return ferror(f) || oom ? -1 : 0;
 }

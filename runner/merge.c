@@ -1,26 +1,369 @@
 /* procsim merge: per-replication CSV shards (say, --rep R on several machines) into one
- * file, sorted by (point, rep). Headers must be identical, so shards of different
- * experiments or parameter sets cannot be mixed, and a (point, rep) present twice is
- * rejected rather than silently kept or dropped. Records are copied byte for byte. */
+ * file, sorted by (point, rep), equal byte for byte to the file one run would write.
+ *
+ * A shard is trusted for nothing: its provenance line (csv.c) must equal the first
+ * shard's, so shards of another experiment with the same columns, another seed or crn
+ * setting, or another version are refused; every record is read as strict RFC 4180
+ * (csvread.c) and must have the header's field count, canonical point and rep numbers,
+ * the seed the provenance gives that (point, rep), and numbers elsewhere; rows of one
+ * point must carry the same parameter values in every shard; a (point, rep) present
+ * twice is refused rather than silently kept or dropped. Records are copied byte for
+ * byte. Every refusal names the file and the line.                                    */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "runner_int.h"
+#include "csvread.h"
+#include "merge_int.h"
 
 typedef struct {
     size_t point, rep;
-    const char *text; /* the record, without its line end */
-    size_t len;
-    size_t file;
+    size_t start, len;       /* the record in its shard, without the line end */
+    size_t par_off, par_len; /* its parameter cells, commas included */
+    size_t shard, line;
 } record;
 
 typedef struct {
-    char *data;
-    size_t len;
-} blob;
+    uint64_t seed;
+    int crn;
+    size_t params;
+} provenance;
 
-static int slurp(const char *path, blob *b, runner_err *err)
+struct runneri_merged {
+    const runneri_shard *shards;
+    const char *prov, *header; /* the first shard's */
+    size_t prov_len, header_len;
+    record *recs;
+    size_t n, cap;
+};
+
+static const char prov_tag[] = "# procsim ";
+
+/* The next space-separated word of [*s, end), or 0 when none is left. */
+static size_t word(const char **s, const char *end, const char **w)
+{
+    while (*s < end && **s == ' ')
+        (*s)++;
+    *w = *s;
+    while (*s < end && **s != ' ')
+        (*s)++;
+    return (size_t)(*s - *w);
+}
+
+/* Canonical decimal (no sign, no leading zero) of [s, s+len) into *out. */
+static int decimal(const char *s, size_t len, uint64_t max, uint64_t *out)
+{
+    uint64_t v = 0;
+    if (len == 0 || (len > 1 && s[0] == '0'))
+        return -1;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        unsigned d = (unsigned)(s[i] - '0');
+        if (v > (max - d) / 10)
+            return -1;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return 0;
+}
+
+/* "# procsim VERSION key=value..." with seed, crn and params among the keys. */
+static const char *read_provenance(const char *s, size_t len, provenance *p)
+{
+    const size_t tag = sizeof prov_tag - 1;
+    if (len < tag || memcmp(s, prov_tag, tag) != 0)
+        return "no provenance line (# procsim VERSION experiment=... seed=... crn=... "
+               "params=...): merge takes the per-replication files procsim run writes";
+    const char *c = s + tag, *end = s + len, *w;
+    int have = 0;
+    if (word(&c, end, &w) == 0)
+        return "the provenance line names no version";
+    for (size_t n; (n = word(&c, end, &w)) != 0;) {
+        const char *eq = memchr(w, '=', n);
+        if (eq == NULL)
+            return "the provenance line has a word that is not key=value";
+        size_t k = (size_t)(eq - w), vl = n - k - 1;
+        uint64_t v;
+        if (k == 4 && memcmp(w, "seed", 4) == 0 && decimal(eq + 1, vl, UINT64_MAX, &v) == 0) {
+            p->seed = v;
+            have |= 1;
+        } else if (k == 3 && memcmp(w, "crn", 3) == 0 && vl == 1 &&
+                   (eq[1] == '0' || eq[1] == '1')) {
+            p->crn = eq[1] == '1';
+            have |= 2;
+        } else if (k == 6 && memcmp(w, "params", 6) == 0 &&
+                   decimal(eq + 1, vl, SIZE_MAX, &v) == 0) {
+            p->params = (size_t)v;
+            have |= 4;
+        } else if (k == 10 && memcmp(w, "experiment", 10) == 0 && vl > 0) {
+            have |= 8;
+        }
+    }
+    return have == 15 ? NULL
+                      : "the provenance line lacks a valid experiment, seed, crn or params";
+}
+
+/* Both provenance lines differ: name the first word where they do. */
+static int different_runs(const runneri_merged *m, size_t k, const char *s, size_t len,
+                          runner_err *err)
+{
+    const char *a = m->prov, *ae = a + m->prov_len, *b = s, *be = s + len, *wa, *wb;
+    size_t na, nb;
+    do {
+        na = word(&a, ae, &wa);
+        nb = word(&b, be, &wb);
+    } while (na == nb && na != 0 && memcmp(wa, wb, na) == 0);
+    return runneri_fail(err, "'%s' and '%s' come from different runs ('%.*s' and '%.*s' in "
+                             "their first lines): merge only joins shards of one run",
+                        m->shards[0].name, m->shards[k].name, (int)(na > 200 ? 200 : na), wa,
+                        (int)(nb > 200 ? 200 : nb), wb);
+}
+
+/* A cell procsim writes for a number: empty (NaN), inf, -inf or a finite decimal. */
+static int is_number(const char *s, const runneri_csv_field *f)
+{
+    char buf[64], *end;
+    if (f->quoted || f->len >= sizeof buf)
+        return 0;
+    if (f->len == 0)
+        return 1;
+    memcpy(buf, s + f->off, f->len);
+    buf[f->len] = '\0';
+    if (strcmp(buf, "inf") == 0 || strcmp(buf, "-inf") == 0)
+        return 1;
+    if (strspn(buf, "+-.0123456789eE") != f->len)
+        return 0;
+    double v = strtod(buf, &end);
+    return *end == '\0' && isfinite(v);
+}
+
+static int grow(runneri_merged *m)
+{
+    if (m->n < m->cap)
+        return 0;
+    size_t c = m->cap ? m->cap * 2 : 1024;
+    record *r = c <= SIZE_MAX / sizeof *r ? realloc(m->recs, c * sizeof *r) : NULL;
+    if (r == NULL)
+        return -1;
+    m->recs = r;
+    m->cap = c;
+    return 0;
+}
+
+/* One row: its fields against the header and the provenance, then stored. */
+static int add_row(runneri_merged *m, size_t k, const provenance *p,
+                   const runneri_csv_field *f, size_t nf, size_t hn, size_t start, size_t end,
+                   size_t line, runner_err *err)
+{
+    const runneri_shard *sh = &m->shards[k];
+    const char *s = sh->data;
+    uint64_t point, rep, seed;
+    if (nf != hn)
+        return runneri_fail(err, "'%s' line %zu: %zu fields where the header has %zu",
+                            sh->name, line, nf, hn);
+    if (f[0].quoted || decimal(s + f[0].off, f[0].len, SIZE_MAX, &point) != 0 ||
+        f[1].quoted || decimal(s + f[1].off, f[1].len, SIZE_MAX, &rep) != 0 ||
+        f[2].quoted || decimal(s + f[2].off, f[2].len, UINT64_MAX, &seed) != 0)
+        return runneri_fail(err, "'%s' line %zu: expected point, rep and seed numbers",
+                            sh->name, line);
+    if (seed != runner_seed(p->seed, (size_t)point, (size_t)rep, p->crn))
+        return runneri_fail(err, "'%s' line %zu: %llu is not the seed of point %zu rep %zu "
+                                 "in a run with seed=%llu crn=%d",
+                            sh->name, line, (unsigned long long)seed, (size_t)point,
+                            (size_t)rep, (unsigned long long)p->seed, p->crn);
+    for (size_t i = 3; i < nf; i++)
+        if (!is_number(s, &f[i]))
+            return runneri_fail(err, "'%s' line %zu: field %zu is not a number", sh->name,
+                                line, i + 1);
+    if (grow(m) != 0)
+        return runneri_fail(err, "out of memory");
+    record *r = &m->recs[m->n++];
+    r->point = (size_t)point;
+    r->rep = (size_t)rep;
+    r->start = start;
+    r->len = end - start;
+    /* the header has at least 3 + params fields (check_header) */
+    r->par_off = p->params ? f[3].off : start;
+    r->par_len = p->params ? f[2 + p->params].off + f[2 + p->params].len - f[3].off : 0;
+    r->shard = k;
+    r->line = line;
+    return 0;
+}
+
+/* The header: point,rep,seed, then at least the parameter columns, none unnamed. */
+static int check_header(const runneri_shard *sh, const runneri_csv_field *f, size_t hn,
+                        const provenance *p, runner_err *err)
+{
+    static const char *const lead[] = {"point", "rep", "seed"};
+    for (size_t i = 0; i < 3; i++)
+        if (i >= hn || f[i].quoted || f[i].len != strlen(lead[i]) ||
+            memcmp(sh->data + f[i].off, lead[i], f[i].len) != 0)
+            return runneri_fail(err, "'%s' is not a per-replication CSV (its header does not "
+                                     "start with point,rep,seed)",
+                                sh->name);
+    if (hn - 3 < p->params)
+        return runneri_fail(err, "'%s' line 2: the header has %zu columns, fewer than "
+                                 "point,rep,seed and %zu parameters",
+                            sh->name, hn, p->params);
+    for (size_t i = 3; i < hn; i++)
+        if (f[i].len == 0)
+            return runneri_fail(err, "'%s' line 2: column %zu has no name", sh->name, i + 1);
+    return 0;
+}
+
+/* Everything about shard k; fields is scratch room the caller frees. */
+static int read_shard(runneri_merged *m, size_t k, runneri_csv_field **fields, size_t *cap,
+                      runner_err *err)
+{
+    const runneri_shard *sh = &m->shards[k];
+    const char *nl = sh->len ? memchr(sh->data, '\n', sh->len) : NULL;
+    if (sh->len == 0)
+        return runneri_fail(err, "'%s' is empty", sh->name);
+    if (nl == NULL)
+        return runneri_fail(err, "'%s' has no header line", sh->name);
+    size_t pl = (size_t)(nl - sh->data);
+    if (memchr(sh->data, '\0', pl))
+        return runneri_fail(err, "'%s' line 1: a NUL byte", sh->name);
+    if (pl > 0 && sh->data[pl - 1] == '\r')
+        pl--;
+    provenance p = {0, 0, 0};
+    const char *why = read_provenance(sh->data, pl, &p);
+    if (why)
+        return runneri_fail(err, "'%s' line 1: %s", sh->name, why);
+    if (k == 0) {
+        m->prov = sh->data;
+        m->prov_len = pl;
+    } else if (pl != m->prov_len || memcmp(sh->data, m->prov, pl) != 0) {
+        return different_runs(m, k, sh->data, pl, err);
+    }
+    runneri_csv_in in;
+    runneri_csv_init(&in, sh->data, sh->len, 2);
+    in.pos = (size_t)(nl - sh->data) + 1;
+    size_t hn, start, end, line, at = in.pos;
+    int rc = runneri_csv_next(&in, NULL, 0, &hn, &start, &end, &line, &why);
+    if (rc == 0)
+        return runneri_fail(err, "'%s' has no header line", sh->name);
+    if (rc < 0)
+        return runneri_fail(err, "'%s' line %zu: %s", sh->name, line, why);
+    if (hn + 1 > *cap) {
+        runneri_csv_field *g = NULL;
+        if (hn < SIZE_MAX / sizeof *g - 1)
+            g = realloc(*fields, (hn + 1) * sizeof *g);
+        if (g == NULL)
+            return runneri_fail(err, "out of memory");
+        *fields = g;
+        *cap = hn + 1;
+    }
+    in.pos = at;
+    in.line = 2;
+    runneri_csv_next(&in, *fields, *cap, &hn, &start, &end, &line, &why);
+    if (check_header(sh, *fields, hn, &p, err) != 0)
+        return -1;
+    if (k == 0) {
+        m->header = sh->data + start;
+        m->header_len = end - start;
+    } else if (end - start != m->header_len ||
+               memcmp(sh->data + start, m->header, m->header_len) != 0) {
+        return runneri_fail(err, "'%s' and '%s' have different headers", m->shards[0].name,
+                            sh->name);
+    }
+    size_t nf;
+    while ((rc = runneri_csv_next(&in, *fields, *cap, &nf, &start, &end, &line, &why)) > 0) {
+        if (end == start)
+            continue; /* a blank line */
+        if (add_row(m, k, &p, *fields, nf, hn, start, end, line, err) != 0)
+            return -1;
+    }
+    return rc < 0 ? runneri_fail(err, "'%s' line %zu: %s", sh->name, line, why) : 0;
+}
+
+static int by_point_rep(const void *a, const void *b)
+{
+    const record *x = a, *y = b;
+    if (x->point != y->point)
+        return x->point < y->point ? -1 : 1;
+    if (x->rep != y->rep)
+        return x->rep < y->rep ? -1 : 1;
+    if (x->shard != y->shard)
+        return x->shard < y->shard ? -1 : 1;
+    return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* Sorted rows: no (point, rep) twice, one set of parameter values per point. */
+static int check_rows(const runneri_merged *m, runner_err *err)
+{
+    for (size_t i = 1; i < m->n; i++) {
+        const record *a = &m->recs[i - 1], *b = &m->recs[i];
+        const char *an = m->shards[a->shard].name, *bn = m->shards[b->shard].name;
+        if (a->point != b->point)
+            continue;
+        if (a->rep == b->rep)
+            return runneri_fail(err, "point %zu rep %zu appears twice ('%s' line %zu and "
+                                     "'%s' line %zu)",
+                                a->point, a->rep, an, a->line, bn, b->line);
+        if (a->par_len != b->par_len ||
+            memcmp(m->shards[a->shard].data + a->par_off, m->shards[b->shard].data + b->par_off,
+                   a->par_len) != 0)
+            return runneri_fail(err, "point %zu has other parameter values in '%s' line %zu "
+                                     "than in '%s' line %zu",
+                                a->point, bn, b->line, an, a->line);
+    }
+    return 0;
+}
+
+runneri_merged *runneri_merge_parse(const runneri_shard *shards, size_t n, runner_err *err)
+{
+    runneri_merged *m = calloc(1, sizeof *m);
+    runneri_csv_field *fields = NULL;
+    size_t cap = 0;
+    if (m == NULL) {
+        runneri_fail(err, "out of memory");
+        return NULL;
+    }
+    m->shards = shards;
+    runneri_clocale l;
+    runneri_clocale_enter(&l); /* is_number's strtod reads '.' */
+    int rc = n == 0 ? runneri_fail(err, "merge needs at least one input file") : 0;
+    for (size_t k = 0; k < n && rc == 0; k++)
+        rc = read_shard(m, k, &fields, &cap, err);
+    runneri_clocale_leave(&l);
+    free(fields);
+    if (rc == 0 && m->n > 1) /* qsort wants a non-null base even for no rows */
+        qsort(m->recs, m->n, sizeof *m->recs, by_point_rep);
+    if (rc == 0)
+        rc = check_rows(m, err);
+    if (rc != 0) {
+        runneri_merge_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+int runneri_merge_write(const runneri_merged *m, FILE *f)
+{
+    fwrite(m->prov, 1, m->prov_len, f);
+    fputc('\n', f);
+    fwrite(m->header, 1, m->header_len, f);
+    fputc('\n', f);
+    for (size_t i = 0; i < m->n; i++) {
+        fwrite(m->shards[m->recs[i].shard].data + m->recs[i].start, 1, m->recs[i].len, f);
+        fputc('\n', f);
+    }
+    return ferror(f) ? -1 : 0;
+}
+
+void runneri_merge_free(runneri_merged *m)
+{
+    if (m) {
+        free(m->recs);
+        free(m);
+    }
+}
+
+/* The whole file into b (the caller frees b->data). */
+static int slurp(const char *path, runneri_shard *b, runner_err *err)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL)
@@ -47,137 +390,10 @@ static int slurp(const char *path, blob *b, runner_err *err)
         free(data);
         return runneri_fail(err, "cannot read '%s'", path);
     }
+    b->name = path;
     b->data = data;
     b->len = len;
     return 0;
-}
-
-/* End of the record starting at s (RFC 4180: line breaks inside quotes belong to the
- * field); *next is where the following record starts. */
-static size_t record_end(const char *s, size_t len, size_t *next)
-{
-    int quoted = 0;
-    size_t i = 0;
-    for (; i < len; i++) {
-        if (s[i] == '"')
-            quoted = !quoted;
-        else if (s[i] == '\n' && !quoted)
-            break;
-    }
-    *next = i < len ? i + 1 : len;
-    if (i > 0 && s[i - 1] == '\r')
-        i--;
-    return i;
-}
-
-/* The leading unsigned integer field of s (up to ','), advancing *pos past the comma. */
-static int int_field(const char *s, size_t len, size_t *pos, size_t *out)
-{
-    size_t v = 0, i = *pos, start = i;
-    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
-        if (v > (SIZE_MAX - 9) / 10)
-            return -1;
-        v = v * 10 + (size_t)(s[i] - '0');
-    }
-    if (i == start || i >= len || s[i] != ',')
-        return -1;
-    *pos = i + 1;
-    *out = v;
-    return 0;
-}
-
-static int by_point_rep(const void *a, const void *b)
-{
-    const record *x = a, *y = b;
-    if (x->point != y->point)
-        return x->point < y->point ? -1 : 1;
-    if (x->rep != y->rep)
-        return x->rep < y->rep ? -1 : 1;
-    return x->file < y->file ? -1 : x->file > y->file;
-}
-
-static int grow(record **recs, size_t *cap, size_t n)
-{
-    if (n < *cap)
-        return 0;
-    size_t c = *cap ? *cap * 2 : 1024;
-    record *r = realloc(*recs, c * sizeof *r);
-    if (r == NULL)
-        return -1;
-    *recs = r;
-    *cap = c;
-    return 0;
-}
-
-static int merge_into(const char *const *inputs, size_t n_inputs, blob *files,
-                      const char *output, runner_err *err)
-{
-    record *recs = NULL;
-    size_t n = 0, cap = 0, next;
-    const char *header = NULL;
-    size_t header_len = 0;
-    int rc = -1;
-    for (size_t k = 0; k < n_inputs; k++) {
-        const char *s = files[k].data;
-        size_t len = files[k].len, at = 0;
-        size_t hl = record_end(s, len, &next);
-        if (hl < 14 || strncmp(s, "point,rep,seed", 14) != 0 || (hl > 14 && s[14] != ',')) {
-            runneri_fail(err, "'%s' is not a per-replication CSV (its header does not "
-                              "start with point,rep,seed)", inputs[k]);
-            goto out;
-        }
-        if (header == NULL) {
-            header = s;
-            header_len = hl;
-        } else if (hl != header_len || memcmp(s, header, hl) != 0) {
-            runneri_fail(err, "'%s' and '%s' have different headers", inputs[0], inputs[k]);
-            goto out;
-        }
-        size_t line = 1;
-        for (at = next; at < len; at = next) {
-            size_t rl = record_end(s + at, len - at, &next);
-            next += at;
-            line++;
-            if (rl == 0)
-                continue;
-            size_t pos = 0;
-            record r = {0, 0, s + at, rl, k};
-            if (int_field(r.text, rl, &pos, &r.point) != 0 ||
-                int_field(r.text, rl, &pos, &r.rep) != 0) {
-                runneri_fail(err, "'%s' line %zu: expected point and rep numbers", inputs[k],
-                             line);
-                goto out;
-            }
-            if (grow(&recs, &cap, n) != 0) {
-                runneri_fail(err, "out of memory");
-                goto out;
-            }
-            recs[n++] = r;
-        }
-    }
-    qsort(recs, n, sizeof *recs, by_point_rep);
-    for (size_t i = 1; i < n; i++) {
-        if (recs[i].point == recs[i - 1].point && recs[i].rep == recs[i - 1].rep) {
-            runneri_fail(err, "point %zu rep %zu appears twice (in '%s' and '%s')",
-                         recs[i].point, recs[i].rep, inputs[recs[i - 1].file],
-                         inputs[recs[i].file]);
-            goto out;
-        }
-    }
-    runner_outfile *of = runner_outfile_open(output, err);
-    if (of == NULL)
-        goto out;
-    FILE *f = runner_outfile_stream(of);
-    fwrite(header, 1, header_len, f);
-    fputc('\n', f);
-    for (size_t i = 0; i < n; i++) {
-        fwrite(recs[i].text, 1, recs[i].len, f);
-        fputc('\n', f);
-    }
-    rc = runner_outfile_commit(of, err);
-out:
-    free(recs);
-    return rc;
 }
 
 int runner_merge(const char *const *inputs, size_t n_inputs, const char *output,
@@ -185,16 +401,25 @@ int runner_merge(const char *const *inputs, size_t n_inputs, const char *output,
 {
     if (n_inputs == 0)
         return runneri_fail(err, "merge needs at least one input file");
-    blob *files = calloc(n_inputs, sizeof *files);
-    if (files == NULL)
+    runneri_shard *shards = calloc(n_inputs, sizeof *shards);
+    if (shards == NULL)
         return runneri_fail(err, "out of memory");
     int rc = 0;
     for (size_t k = 0; k < n_inputs && rc == 0; k++)
-        rc = slurp(inputs[k], &files[k], err);
-    if (rc == 0)
-        rc = merge_into(inputs, n_inputs, files, output, err);
+        rc = slurp(inputs[k], &shards[k], err);
+    runneri_merged *m = rc == 0 ? runneri_merge_parse(shards, n_inputs, err) : NULL;
+    runner_outfile *of = m ? runner_outfile_open(output, err) : NULL;
+    if (of == NULL) {
+        rc = -1;
+    } else if (runneri_merge_write(m, runner_outfile_stream(of)) != 0) {
+        runner_outfile_abort(of);
+        rc = runneri_fail(err, "cannot write '%s'", output);
+    } else {
+        rc = runner_outfile_commit(of, err);
+    }
+    runneri_merge_free(m);
     for (size_t k = 0; k < n_inputs; k++)
-        free(files[k].data);
-    free(files);
+        free((char *)shards[k].data);
+    free(shards);
     return rc;
 }

@@ -58,6 +58,8 @@ size_t runner_result_failed(const runner_result *res) { return res->failed; }
 size_t runner_result_planned(const runner_result *res) { return res->planned; }
 int runner_result_stopped(const runner_result *res) { return res->stopped; }
 double runner_result_precision(const runner_result *res) { return res->precision; }
+uint64_t runner_result_base_seed(const runner_result *res) { return res->seed; }
+int runner_result_crn(const runner_result *res) { return res->crn; }
 
 const double *runner_result_params(const runner_result *res, size_t point)
 {
@@ -114,12 +116,16 @@ int runner_summarize(const runner_result *res, size_t point, size_t metric,
     const runneri_point *pt = &res->pts[point];
     size_t nm = res->exp->n_metrics;
     size_t count = pt->end - pt->first, n = 0;
-    double *x = malloc((count ? count : 1) * sizeof *x);
+    double small[64]; /* most points: no allocation, so nothing to fail */
+    double *x = count <= 64 ? small : malloc(count * sizeof *x);
     memset(out, 0, sizeof *out);
     out->mean = out->sd = out->ci_low = out->ci_high = out->half_width = NAN;
     out->min = out->max = NAN;
-    if (x == NULL || metric >= nm) {
-        free(x);
+    if (x == NULL)
+        return -2;
+    if (metric >= nm) {
+        if (x != small)
+            free(x);
         return -1;
     }
     for (size_t i = 0; i < count; i++) {
@@ -128,7 +134,8 @@ int runner_summarize(const runner_result *res, size_t point, size_t metric,
             x[n++] = v;
     }
     int rc = n > 0 ? stats_summarize(x, n, confidence, out) : -1;
-    free(x);
+    if (x != small)
+        free(x);
     if (rc != 0)
         out->n = 0;
     return rc == 0 ? 0 : -1;

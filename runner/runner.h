@@ -155,9 +155,13 @@ int runner_result_point_ran(const runner_result *res, size_t point);
 /* With precision: 1 if every metric met the target at this point, else 0; -1 without. */
 int runner_result_precision_met(const runner_result *res, size_t point);
 double runner_result_precision(const runner_result *res);
+uint64_t runner_result_base_seed(const runner_result *res); /* runner_options.seed */
+int runner_result_crn(const runner_result *res);             /* runner_options.crn */
 
 /* Summary of metric m at a point over its successful replications, leaving out NaN
- * values. Returns 0, or -1 when no value is left (out->n == 0, the rest NaN). */
+ * values. Returns 0, -1 when no value is left (out->n == 0, the rest NaN), or -2 when
+ * there was no memory for it (out as for -1: callers must not print that as "no
+ * value"). */
 int runner_summarize(const runner_result *res, size_t point, size_t metric,
                      double confidence, stats_summary *out);
 
@@ -180,18 +184,27 @@ int runner_outfile_same(const char *a, const char *b);
 /* Async-signal-safe: remove the temporary file of every output not committed yet. */
 void runner_outfile_unlink_temps(void);
 
-/* Per-replication CSV: point,rep,seed,<params...>,<metrics...>, one row per successful
- * replication in (point, rep) order. Returns 0, or -1 on a write error. */
+/* Per-replication CSV. Its first line says what made it (provenance, for merge):
+ *     # procsim VERSION experiment=NAME seed=S crn=0|1 params=P
+ * (NAME with space, '=', '%', control and non-ASCII bytes written as %XX; P parameter
+ * columns follow seed). Then the header point,rep,seed,<params...>,<metrics...> and one
+ * row per successful replication in (point, rep) order. 0, or -1 on a write error. */
 int runner_csv_write_reps(FILE *f, const runner_result *res);
 /* Summary CSV: point,<params...>,metric,n,mean,sd,ci_low,ci_high,half_width,min,max,
  * analytic (empty when the experiment does not know it), and with precision a last
- * column precision_met (1/0). One row per (point, metric). */
+ * column precision_met (1/0). One row per (point, metric). 0, or -1 on a write error
+ * or when a summary had no memory (runner_summarize -2). */
 int runner_csv_write_summary(FILE *f, const runner_result *res, double confidence);
-/* The same summary as a table for people. */
+/* The same summary as a table for people. 0, or -1 on a write error or no memory. */
 int runner_print_table(FILE *f, const runner_result *res, double confidence);
 
-/* Concatenate per-replication CSV shards with identical headers into `output`, rows
- * sorted by (point, rep); a (point, rep) present twice is an error. */
+/* Join per-replication CSV shards of one run into `output`, rows sorted by (point, rep).
+ * Every shard is read as strict RFC 4180 (csvread.h) and refused, with the file and line,
+ * unless: its provenance line and header equal the first shard's (same version,
+ * experiment, seed, crn setting, columns); every row has the header's field count, point
+ * and rep numbers, the seed that (seed, crn, point, rep) gives, and numbers in every other
+ * cell; rows of one point have the same parameter values everywhere; no (point, rep)
+ * appears twice. Nothing is written unless all of that holds. 0, or -1 with err. */
 int runner_merge(const char *const *inputs, size_t n_inputs, const char *output,
                  runner_err *err);
 

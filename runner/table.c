@@ -18,7 +18,7 @@ static const char *num(char *buf, size_t len, double x)
 int runner_print_table(FILE *f, const runner_result *res, double confidence)
 {
     const exp_experiment *e = runner_result_experiment(res);
-    int precision = runner_result_precision(res) > 0;
+    int precision = runner_result_precision(res) > 0, oom = 0;
     int has_analytic = e->analytic != NULL;
     int width = 6; /* "metric" */
     for (size_t m = 0; m < e->n_metrics; m++) {
@@ -50,7 +50,7 @@ int runner_print_table(FILE *f, const runner_result *res, double confidence)
         fputc('\n', f);
         for (size_t m = 0; m < e->n_metrics; m++) {
             stats_summary s;
-            runner_summarize(res, p, m, confidence, &s);
+            oom |= runner_summarize(res, p, m, confidence, &s) == -2;
             if (isnan(s.ci_low))
                 snprintf(ci, sizeof ci, "-");
             else
@@ -67,5 +67,5 @@ int runner_print_table(FILE *f, const runner_result *res, double confidence)
         }
     }
     runneri_clocale_leave(&l);
-    return ferror(f) ? -1 : 0;
+    return ferror(f) || oom ? -1 : 0;
 }

@@ -14,3 +14,13 @@ if [ -n "$missing" ]; then
     # shellcheck disable=SC2086
     apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
+# libFuzzer's runtime (fuzz/, test.sh stage 5) is a package of its own for clang 14 and
+# later: libclang-rt-N-dev for the clang just installed, when Debian has it.
+rt="libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev"
+if ! dpkg-query -W -f='${Status}' "$rt" 2>/dev/null | grep -q "install ok installed"; then
+    if apt-cache show "$rt" >/dev/null 2>&1 ||
+        { apt-get update -qq && apt-cache show "$rt" >/dev/null 2>&1; }; then
+        echo "setup: installing $rt" >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$rt" >/dev/null
+    fi
+fi

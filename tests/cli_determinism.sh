@@ -10,9 +10,9 @@ grid="--sweep lambda=0.5:0.8:0.1 --param customers=2000 --param warmup=200 -r 6 
 "$procsim" run mm1 $grid -j 2 -o "$dir/j2.csv" --summary "$dir/s2.csv" || fail "-j 2 run"
 cmp -s "$dir/j1.csv" "$dir/j2.csv" || fail "per-replication CSV differs between -j 1 and -j 2"
 cmp -s "$dir/s1.csv" "$dir/s2.csv" || fail "summary CSV differs between -j 1 and -j 2"
-[ "$(wc -l <"$dir/j1.csv")" -eq 25 ] || fail "expected a header and 4 x 6 rows"
-head -n 1 "$dir/j1.csv" | grep -q '^point,rep,seed,lambda,mu,customers,warmup,' ||
-    fail "unexpected header: $(head -n 1 "$dir/j1.csv")"
+[ "$(wc -l <"$dir/j1.csv")" -eq 26 ] || fail "expected provenance, header and 4 x 6 rows"
+sed -n 2p "$dir/j1.csv" | grep -q '^point,rep,seed,lambda,mu,customers,warmup,' ||
+    fail "unexpected header: $(sed -n 2p "$dir/j1.csv")"
 grep -q '^3,5,[0-9]*,0.8,' "$dir/j1.csv" || fail "the last point is not lambda=0.8"
 
 # Each replication alone, with the seed it has in the full run, merged in any order.
@@ -25,7 +25,7 @@ done
 cmp -s "$dir/j1.csv" "$dir/merged.csv" || fail "merged --rep shards differ from the full run"
 
 # Common random numbers: the same seeds at every point; --no-crn: different ones.
-seeds() { awk -F, -v p="$2" 'NR > 1 && $1 == p { print $3 }' "$1"; }
+seeds() { awk -F, -v p="$2" 'NR > 2 && $1 == p { print $3 }' "$1"; }
 [ "$(seeds "$dir/j1.csv" 0)" = "$(seeds "$dir/j1.csv" 3)" ] || fail "seeds differ across points"
 "$procsim" run mm1 $grid --no-crn -o "$dir/nocrn.csv" >/dev/null || fail "--no-crn run"
 [ "$(seeds "$dir/nocrn.csv" 0)" != "$(seeds "$dir/nocrn.csv" 3)" ] ||

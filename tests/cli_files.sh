@@ -37,7 +37,7 @@ if [ "$rc" -ne 0 ] || [ ! -p "$dir/pipe" ]; then
     fail "run into a FIFO exited $rc, or replaced the FIFO"
 fi
 wait "$reader"
-[ "$(wc -l <"$dir/from_pipe")" -eq 4 ] || fail "the FIFO's reader got: $(cat "$dir/from_pipe")"
+[ "$(wc -l <"$dir/from_pipe")" -eq 5 ] || fail "the FIFO's reader got: $(cat "$dir/from_pipe")"
 no_temps "$dir"
 
 # A device node (made here, so the machine's /dev is never at stake) stays a device.
@@ -63,13 +63,13 @@ fi
 head -n 1 "$dir/sum_stdout" | grep -q '^point,lambda,' || fail "--summary - printed no CSV"
 (cd "$dir" && $procsim $run -o - --summary "$dir/s2.csv") >"$dir/reps_stdout" ||
     fail "-o - exited $?"
-[ "$(wc -l <"$dir/reps_stdout")" -eq 4 ] || fail "-o - printed: $(cat "$dir/reps_stdout")"
+[ "$(wc -l <"$dir/reps_stdout")" -eq 5 ] || fail "-o - printed: $(cat "$dir/reps_stdout")"
 [ -e "$dir/-" ] && fail "a file named '-' was written"
 
 # A 250-byte name: ".tmp.PID" would not fit in NAME_MAX; a short temporary name does.
 long=$(printf '%0250d' 0 | tr 0 x)
 $procsim $run -o "$dir/$long" >/dev/null || fail "a 250-byte file name exited $?"
-[ "$(wc -l <"$dir/$long")" -eq 4 ] || fail "the long-named file is incomplete"
+[ "$(wc -l <"$dir/$long")" -eq 5 ] || fail "the long-named file is incomplete"
 no_temps "$dir"
 
 # The same file under two names: exit 2 before anything runs, the file untouched.

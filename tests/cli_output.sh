@@ -8,9 +8,11 @@
 "$procsim" run mm1 -r 20 --param customers=2000 --param warmup=100 -q \
     -o "$dir/reps.csv" --summary "$dir/sum.csv" >"$dir/out" || fail "run exited $?"
 [ -s "$dir/out" ] && fail "stdout not empty with --summary: $(cat "$dir/out")"
-head -n 1 "$dir/reps.csv" | grep -qx \
+head -n 1 "$dir/reps.csv" | grep -qx '# procsim [0-9.]* experiment=mm1 seed=1 crn=1 params=4' ||
+    fail "per-replication provenance line: $(head -n 1 "$dir/reps.csv")"
+sed -n 2p "$dir/reps.csv" | grep -qx \
     'point,rep,seed,lambda,mu,customers,warmup,wait,system_time,queue_length,utilization' ||
-    fail "per-replication header: $(head -n 1 "$dir/reps.csv")"
+    fail "per-replication header: $(sed -n 2p "$dir/reps.csv")"
 head -n 1 "$dir/sum.csv" | grep -qx \
     'point,lambda,mu,customers,warmup,metric,n,mean,sd,ci_low,ci_high,half_width,min,max,analytic' ||
     fail "summary header: $(head -n 1 "$dir/sum.csv")"
@@ -34,7 +36,7 @@ rc=$?
 [ "$rc" -eq 1 ] || fail "model error exited $rc, want 1"
 grep -q 'replication failed: point 0 (.*) rep 2 seed [0-9][0-9]*: ' "$dir/err" ||
     fail "failure report: $(cat "$dir/err")"
-[ "$(wc -l <"$dir/bad.csv")" -eq 1 ] || fail "failed replications must not have rows"
+[ "$(wc -l <"$dir/bad.csv")" -eq 2 ] || fail "failed replications must not have rows"
 # Numbers as long or as small as a double allows are values, not errors: a sweep part of
 # 70 digits, a subnormal patience.
 "$procsim" run mm1 -r 2 -q --param customers=200 --param warmup=0 --summary "$dir/long.csv" \

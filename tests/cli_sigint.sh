@@ -23,12 +23,13 @@ if [ ! -f "$dir/reps.csv" ] || [ ! -f "$dir/sum.csv" ]; then
     fail "output files missing"
 fi
 # Every line has the header's number of fields and ends with a newline.
-fields=$(head -n 1 "$dir/reps.csv" | awk -F, '{ print NF }')
-awk -F, -v n="$fields" 'NF != n { bad = 1 } END { exit bad }' "$dir/reps.csv" ||
+# (line 1 is the provenance comment, line 2 the header)
+fields=$(sed -n 2p "$dir/reps.csv" | awk -F, '{ print NF }')
+awk -F, -v n="$fields" 'NR > 1 && NF != n { bad = 1 } END { exit bad }' "$dir/reps.csv" ||
     fail "a row of reps.csv is incomplete"
 [ "$(tail -c 1 "$dir/reps.csv" | od -An -c | tr -d ' ')" = '\n' ] ||
     fail "reps.csv does not end with a newline"
-rows=$(($(wc -l <"$dir/reps.csv") - 1))
+rows=$(($(wc -l <"$dir/reps.csv") - 2))
 [ "$rows" -eq "$done" ] || fail "reps.csv has $rows rows, stderr says $done completed"
 grep -q ",wait,$done," "$dir/sum.csv" || fail "summary n is not $done: $(cat "$dir/sum.csv")"
 echo "ok: SIGINT after $done replications left complete files and exit 130"

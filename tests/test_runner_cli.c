@@ -201,8 +201,11 @@ static void output_is_byte_identical_for_any_jobs_and_for_shards(void **state)
     char *a = slurp_in(s, "j1.csv"), *b = slurp_in(s, "j2.csv");
     assert_string_equal(a, b);
     char *one = slurp_in(s, "r29.csv");
-    /* every row of the single-replication run is a row of the full run */
-    const char *row = strchr(one, '\n') + 1;
+    /* the same provenance line, and every row of the single-replication run is a row
+     * of the full run */
+    size_t prov = (size_t)(strchr(one, '\n') - one) + 1;
+    assert_memory_equal(one, a, prov);
+    const char *row = strchr(one + prov, '\n') + 1;
     int rows = 0;
     for (; *row; row = strchr(row, '\n') + 1, rows++) {
         char line[512];

@@ -105,8 +105,15 @@ static int record(const char **s, char out[][64], int max)
     return n;
 }
 
-static runner_result *run(const exp_experiment *e, const char *sweep, size_t reps,
-                          long only_rep)
+/* Past the provenance line that opens a per-replication CSV. */
+static void skip_provenance(const char **s)
+{
+    assert_memory_equal(*s, "# procsim ", 10);
+    *s = strchr(*s, '\n') + 1;
+}
+
+static runner_result *run_with(const exp_experiment *e, const char *sweep, size_t reps,
+                               long only_rep, uint64_t seed, int crn)
 {
     runner_plan *plan = runner_plan_new(e);
     runner_options opt;
@@ -117,10 +124,18 @@ static runner_result *run(const exp_experiment *e, const char *sweep, size_t rep
     opt.reps = reps;
     opt.only_rep = only_rep;
     opt.threads = 2;
+    opt.seed = seed;
+    opt.crn = crn;
     runner_result *res = runner_run(plan, &opt, &err);
     assert_non_null(res);
     runner_plan_free(plan);
     return res;
+}
+
+static runner_result *run(const exp_experiment *e, const char *sweep, size_t reps,
+                          long only_rep)
+{
+    return run_with(e, sweep, reps, only_rep, 1, 1);
 }
 
 /* ---- per-replication CSV -------------------------------------------------------- */
@@ -132,6 +147,7 @@ static void reps_csv_has_one_row_per_replication_with_seed_params_metrics(void *
     char *csv = written(runner_csv_write_reps, res);
     const char *s = csv;
     char f[16][64];
+    skip_provenance(&s);
     assert_int_equal(record(&s, f, 16), 7);
     const char *head[] = {"point", "rep", "seed", "rate", "sleeps", "end", "late"};
     for (int i = 0; i < 7; i++)
@@ -164,6 +180,7 @@ static void reps_csv_leaves_out_failed_replications(void **state)
     char *csv = written(runner_csv_write_reps, res);
     const char *s = csv;
     char f[16][64];
+    skip_provenance(&s);
     record(&s, f, 16);
     for (size_t r = 0; r < 5; r++) {
         if (r == TM_FLAKY_REP)
@@ -172,6 +189,20 @@ static void reps_csv_leaves_out_failed_replications(void **state)
         assert_int_equal(strtoull(f[1], NULL, 10), r);
     }
     assert_string_equal(s, "");
+    free(csv);
+    runner_result_free(res);
+}
+
+static void reps_csv_opens_with_what_made_it(void **state)
+{
+    (void)state;
+    runner_result *res = run_with(tm_sleepy(), "rate=0.5,2", 2, -1, 7, 0);
+    char *csv = written(runner_csv_write_reps, res);
+    const char *nl = strchr(csv, '\n');
+    const char *tail = " experiment=sleepy seed=7 crn=0 params=2\n";
+    assert_memory_equal(csv, "# procsim ", 10);
+    assert_memory_equal(nl + 1 - strlen(tail), tail, strlen(tail));
+    assert_memory_equal(nl + 1, "point,rep,seed,rate,sleeps,", 27);
     free(csv);
     runner_result_free(res);
 }
@@ -330,11 +361,47 @@ static void merged_single_rep_shards_equal_the_full_run(void **state)
     free(b);
 }
 
-static void write_text(const char *path, const char *text)
+/* The provenance line of the hand-made shards below (seed 1, crn). */
+#define PROV "# procsim 0.1.0 experiment=t seed=1 crn=1 params=1\n"
+
+/* `text` with every seed cell written "*" replaced by the seed seed=1 crn=1 gives that
+ * line's point and rep, so hand-made rows pass merge's seed check. */
+static void write_shard(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");
-    fputs(text, f);
+    for (const char *c = text; *c; c++) {
+        if (*c == '*' && c > text && c[-1] == ',') {
+            const char *line = c;
+            while (line > text && line[-1] != '\n')
+                line--;
+            char *end;
+            unsigned long long p = strtoull(line, &end, 10);
+            unsigned long long r = strtoull(end + 1, NULL, 10);
+            fprintf(f, "%llu", (unsigned long long)runner_seed(1, p, r, 1));
+        } else {
+            fputc(*c, f);
+        }
+    }
     fclose(f);
+}
+
+/* Merging a (valid) and b must fail with `msg` in the message and write nothing. */
+static void merge_refuses(const scratch *s, const char *a_text, const char *b_text,
+                          const char *msg)
+{
+    char a[128], b[128];
+    strcpy(a, path_in(s, "a.csv"));
+    strcpy(b, path_in(s, "b.csv"));
+    write_shard(a, a_text);
+    write_shard(b, b_text);
+    const char *inputs[] = {a, b};
+    runner_err err;
+    if (runner_merge(inputs, 2, path_in(s, "all.csv"), &err) != -1)
+        fail_msg("merge accepted what should give \"%s\"", msg);
+    if (strstr(err.msg, msg) == NULL)
+        fail_msg("merge said \"%s\", want \"%s\"", err.msg, msg);
+    assert_false(exists(path_in(s, "all.csv")));
+    assert_int_equal(scratch_entries(s->dir), 2); /* no temporary file either */
 }
 
 static void merge_rejects_a_replication_present_twice(void **state)
@@ -343,46 +410,148 @@ static void merge_rejects_a_replication_present_twice(void **state)
     char a[128], b[128];
     strcpy(a, path_in(s, "a.csv"));
     strcpy(b, path_in(s, "b.csv"));
-    write_text(a, "point,rep,seed,m\n0,0,11,1.5\n0,1,12,2.5\n");
-    write_text(b, "point,rep,seed,m\n0,1,12,2.5\n");
+    write_shard(a, PROV "point,rep,seed,x,m\n0,0,*,1,1.5\n0,1,*,1,2.5\n");
+    write_shard(b, PROV "point,rep,seed,x,m\n0,1,*,1,2.5\n");
     const char *inputs[] = {a, b};
     runner_err err;
     assert_int_equal(runner_merge(inputs, 2, path_in(s, "all.csv"), &err), -1);
     assert_non_null(strstr(err.msg, "point 0 rep 1 appears twice"));
+    assert_non_null(strstr(err.msg, "b.csv' line 3"));
     assert_false(exists(path_in(s, "all.csv")));
 }
 
 static void merge_rejects_different_headers(void **state)
 {
     scratch *s = *state;
-    char a[128], b[128];
-    strcpy(a, path_in(s, "a.csv"));
-    strcpy(b, path_in(s, "b.csv"));
-    write_text(a, "point,rep,seed,m\n0,0,11,1.5\n");
-    write_text(b, "point,rep,seed,other\n0,1,12,2.5\n");
-    const char *inputs[] = {a, b};
-    runner_err err;
-    assert_int_equal(runner_merge(inputs, 2, path_in(s, "all.csv"), &err), -1);
-    assert_non_null(strstr(err.msg, "different headers"));
-    write_text(b, "something,else\n");
-    assert_int_equal(runner_merge(inputs, 2, path_in(s, "all.csv"), &err), -1);
-    assert_non_null(strstr(err.msg, "not a per-replication CSV"));
+    const char *a = PROV "point,rep,seed,x,m\n0,0,*,1,1.5\n";
+    merge_refuses(s, a, PROV "point,rep,seed,x,other\n", "different headers");
+    merge_refuses(s, a, PROV "something,else\n", "not a per-replication CSV");
+    merge_refuses(s, a, PROV "point,rep,seed\n", "fewer than point,rep,seed and 1 param");
+    merge_refuses(s, a, PROV "point,rep,seed,x,\n", "column 5 has no name");
+    merge_refuses(s, a, PROV, "no header line");
+    merge_refuses(s, a, "", "is empty");
 }
 
-static void merge_sorts_numerically_and_keeps_quoted_fields(void **state)
+/* Each row below is refused, with the file and the line it starts on. */
+static void merge_reads_every_row_as_strict_rfc4180(void **state)
+{
+    scratch *s = *state;
+    const char *a = PROV "point,rep,seed,x,m\n0,0,*,1,1.5\n";
+    char b[512];
+    const struct {
+        const char *rows, *msg;
+    } bad[] = {
+        {"0,1,*,1\n", "line 3: 4 fields where the header has 5"},
+        {"0,1,*,1,2,3\n", "line 3: 6 fields where the header has 5"},
+        {"0,1,*,1,2,\n", "line 3: 6 fields where the header has 5"},
+        /* the open quote would swallow the next line, hiding a second rep 0 */
+        {"0,2,*,1,2\n0,1,*,1,\"2\n0,0,*,1,2\n", "line 4: a quoted field that starts here "
+                                                "is never closed"},
+        {"0,1,*,1,2\"5\n", "line 3: a quote inside a field"},
+        {"0,1,*,1,\"2\"5\n", "line 3: text after a closing quote"},
+        {"0,1,*,1,2\r5\n", "line 3: a carriage return"},
+        {"x,1,*,1,2\n", "line 3: expected point, rep and seed numbers"},
+        {"00,1,*,1,2\n", "line 3: expected point, rep and seed numbers"},
+        {"0,1,4,1,2\n", "line 3: 4 is not the seed of point 0 rep 1 in a run with seed=1 crn=1"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(b, sizeof b, PROV "point,rep,seed,x,m\n%s", bad[i].rows);
+        merge_refuses(s, a, b, bad[i].msg);
+    }
+    /* a NUL byte cannot go through a C string: write it by hand */
+    char path[128];
+    strcpy(path, path_in(s, "nul.csv"));
+    static const char nul[] = PROV "point,rep,seed,x,m\n0,1,4,1,2\0" "5\n";
+    FILE *f = fopen(path, "w");
+    fwrite(nul, 1, sizeof nul - 1, f);
+    fclose(f);
+    const char *inputs[] = {path};
+    runner_err err;
+    assert_int_equal(runner_merge(inputs, 1, path_in(s, "all.csv"), &err), -1);
+    assert_non_null(strstr(err.msg, "nul.csv' line 3: a NUL byte"));
+    assert_false(exists(path_in(s, "all.csv")));
+    unlink(path);
+    /* cells after seed are numbers procsim writes: not text, not quoted */
+    snprintf(b, sizeof b, PROV "point,rep,seed,x,m\n0,1,%llu,1,abc\n",
+             (unsigned long long)runner_seed(1, 0, 1, 1));
+    merge_refuses(s, a, b, "line 3: field 5 is not a number");
+    snprintf(b, sizeof b, PROV "point,rep,seed,x,m\n0,1,%llu,1,\"2\"\n",
+             (unsigned long long)runner_seed(1, 0, 1, 1));
+    merge_refuses(s, a, b, "line 3: field 5 is not a number");
+}
+
+static void merge_refuses_shards_of_another_run(void **state)
+{
+    scratch *s = *state;
+    const char *a = PROV "point,rep,seed,x,m\n0,0,*,1,1.5\n";
+    const char *rest = "point,rep,seed,x,m\n0,1,1,1,2.5\n";
+    char b[512];
+    const struct {
+        const char *prov, *msg;
+    } other[] = {
+        /* mm1 and md1 have the same columns: only the name tells them apart */
+        {"# procsim 0.1.0 experiment=u seed=1 crn=1 params=1", "'experiment=t' and "
+                                                              "'experiment=u'"},
+        {"# procsim 0.1.0 experiment=t seed=2 crn=1 params=1", "'seed=1' and 'seed=2'"},
+        {"# procsim 0.1.0 experiment=t seed=1 crn=0 params=1", "'crn=1' and 'crn=0'"},
+        {"# procsim 0.2.0 experiment=t seed=1 crn=1 params=1", "'0.1.0' and '0.2.0'"},
+        {"point,rep,seed,x,m", "line 1: no provenance line"},
+        {"# procsim 0.1.0 experiment=t crn=1 params=1", "lacks a valid"},
+    };
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
+        snprintf(b, sizeof b, "%s\n%s", other[i].prov, rest);
+        merge_refuses(s, a, b, other[i].msg);
+    }
+    /* other --param values at the same point */
+    snprintf(b, sizeof b, PROV "point,rep,seed,x,m\n0,1,%llu,2,2.5\n",
+             (unsigned long long)runner_seed(1, 0, 1, 1));
+    merge_refuses(s, a, b, "point 0 has other parameter values");
+}
+
+static void merge_of_header_only_shards_writes_the_header(void **state)
 {
     scratch *s = *state;
     char a[128], b[128];
     strcpy(a, path_in(s, "a.csv"));
     strcpy(b, path_in(s, "b.csv"));
-    write_text(a, "point,rep,seed,m\r\n10,0,1,\"x,\ny\"\r\n2,1,1,3\r\n");
-    write_text(b, "point,rep,seed,m\n2,0,1,4\n\n10,1,1,5\n");
+    write_shard(a, PROV "point,rep,seed,x,m\n");
+    const char *inputs[] = {a, b};
+    runner_err err;
+    assert_int_equal(runner_merge(inputs, 1, path_in(s, "all.csv"), &err), 0);
+    char *text = slurp(path_in(s, "all.csv"));
+    assert_string_equal(text, PROV "point,rep,seed,x,m\n");
+    free(text);
+    write_shard(b, PROV "point,rep,seed,x,m\n0,3,*,1,2\n");
+    assert_int_equal(runner_merge(inputs, 2, path_in(s, "all.csv"), &err), 0);
+    text = slurp(path_in(s, "all.csv"));
+    assert_memory_equal(text + strlen(PROV), "point,rep,seed,x,m\n0,3,", 21);
+    free(text);
+}
+
+static void merge_sorts_numerically_and_keeps_quoted_names(void **state)
+{
+    scratch *s = *state;
+    char a[128], b[128];
+    strcpy(a, path_in(s, "a.csv"));
+    strcpy(b, path_in(s, "b.csv"));
+    write_shard(a, "# procsim 0.1.0 experiment=t seed=1 crn=1 params=0\r\n"
+                   "point,rep,seed,\"x,\ny\"\r\n10,0,*,inf\r\n2,1,*,\r\n");
+    write_shard(b, "# procsim 0.1.0 experiment=t seed=1 crn=1 params=0\n"
+                   "point,rep,seed,\"x,\ny\"\n2,0,*,4\n\n10,1,*,-5e-300");
     const char *inputs[] = {a, b};
     runner_err err;
     assert_int_equal(runner_merge(inputs, 2, path_in(s, "all.csv"), &err), 0);
     char *text = slurp(path_in(s, "all.csv"));
-    assert_string_equal(text, "point,rep,seed,m\n2,0,1,4\n2,1,1,3\n10,0,1,\"x,\ny\"\n"
-                              "10,1,1,5\n");
+    char want[512];
+    snprintf(want, sizeof want,
+             "# procsim 0.1.0 experiment=t seed=1 crn=1 params=0\n"
+             "point,rep,seed,\"x,\ny\"\n2,0,%llu,4\n2,1,%llu,\n10,0,%llu,inf\n"
+             "10,1,%llu,-5e-300\n",
+             (unsigned long long)runner_seed(1, 2, 0, 1),
+             (unsigned long long)runner_seed(1, 2, 1, 1),
+             (unsigned long long)runner_seed(1, 10, 0, 1),
+             (unsigned long long)runner_seed(1, 10, 1, 1));
+    assert_string_equal(text, want);
     free(text);
 }
 
@@ -391,6 +560,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reps_csv_has_one_row_per_replication_with_seed_params_metrics),
         cmocka_unit_test(reps_csv_leaves_out_failed_replications),
+        cmocka_unit_test(reps_csv_opens_with_what_made_it),
         cmocka_unit_test(names_with_commas_and_quotes_are_quoted),
         cmocka_unit_test(summary_csv_has_one_row_per_point_and_metric),
         cmocka_unit_test(summary_of_one_replication_has_empty_spread_cells),
@@ -408,7 +578,13 @@ int main(void)
                                         scratch_setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(merge_rejects_different_headers, scratch_setup,
                                         scratch_teardown),
-        cmocka_unit_test_setup_teardown(merge_sorts_numerically_and_keeps_quoted_fields,
+        cmocka_unit_test_setup_teardown(merge_reads_every_row_as_strict_rfc4180,
+                                        scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(merge_refuses_shards_of_another_run, scratch_setup,
+                                        scratch_teardown),
+        cmocka_unit_test_setup_teardown(merge_of_header_only_shards_writes_the_header,
+                                        scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(merge_sorts_numerically_and_keeps_quoted_names,
                                         scratch_setup, scratch_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -36,7 +36,7 @@ sweep="-r 12 --sweep baristas=1,2,3 --sweep lead_min=10,40 -q"
     fail "own program run exited $?"
 cmp -s "$dir/p.csv" "$dir/o.csv" || fail "per-replication CSVs differ (plugin, own program)"
 cmp -s "$dir/ps.csv" "$dir/os.csv" || fail "summary CSVs differ (plugin, own program)"
-[ "$(wc -l <"$dir/p.csv")" -eq 73 ] || fail "want 6 points x 12 reps + header in p.csv"
+[ "$(wc -l <"$dir/p.csv")" -eq 74 ] || fail "want 6 points x 12 reps + provenance + header in p.csv"
 # Shards of a plugin run (--rep R) merged, against one run of the own program.
 for r in 0 1 2; do
     "$procsim" run "$cafe" -r 3 --rep $r --sweep baristas=1,2 -q -o "$dir/shard$r.csv" ||
