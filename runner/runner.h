@@ -88,7 +88,8 @@ int runner_parse_bytes(const char *s, size_t *out);
 typedef struct {
     size_t reps;       /* replications per point (the first batch with precision); >= 1 */
     long only_rep;     /* >= 0: run only replication `only_rep` of each point; -1: all */
-    unsigned threads;  /* worker threads; 0: number of online cores */
+    unsigned threads;  /* worker threads; 0: number of online cores. Under RLIMIT_AS no
+                        * more than the address space holds memory_limit budgets of */
     uint64_t seed;     /* base seed */
     int crn;           /* 1: common random numbers across points (default) */
     size_t stack_size; /* process stack size for sim_config; 0: kernel default */
