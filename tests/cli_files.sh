@@ -26,6 +26,14 @@ head -n 1 "$dir/b/real.csv" | grep -q '^point,lambda,' ||
 no_temps "$dir/a"
 no_temps "$dir/b"
 
+# A dangling symlink: the file it names is created, the link stays.
+ln -s ../b/later.csv "$dir/a/dangling.csv"
+$procsim $run --summary "$dir/a/dangling.csv" || fail "run through a dangling symlink exited $?"
+[ -L "$dir/a/dangling.csv" ] || fail "the dangling symlink was replaced by a plain file"
+[ -s "$dir/b/later.csv" ] || fail "the dangling symlink's target was not created"
+no_temps "$dir/a"
+no_temps "$dir/b"
+
 # A FIFO is written in place: it stays a FIFO and the reader gets the CSV.
 mkfifo "$dir/pipe" || fail "mkfifo"
 cat "$dir/pipe" >"$dir/from_pipe" &
@@ -86,6 +94,9 @@ done
 (cd "$dir" && $procsim $run -o new.csv --summary ./new.csv) 2>/dev/null
 [ $? -eq 2 ] || fail "a new path named twice was not refused"
 [ -e "$dir/new.csv" ] && fail "new.csv was created"
+ln -s later2.csv "$dir/dangling2.csv"
+(cd "$dir" && $procsim $run -o dangling2.csv --summary later2.csv) 2>/dev/null
+[ $? -eq 2 ] || fail "a dangling symlink and the new path it names were not refused"
 (cd "$dir" && $procsim $run -o - --summary -) >/dev/null 2>&1
 [ $? -eq 2 ] || fail "-o - --summary - was not refused"
 
