@@ -94,8 +94,9 @@ static void run_task(pool *pl, worker *w, size_t point, size_t rep)
         return;
     }
     sim_status st = e->replicate(env, runner_result_params(res, point), row);
-    if (atomic_load_explicit(pl->stop, memory_order_relaxed)) {
-        /* Maybe cut short by the stop (whatever the model made of that): not run. */
+    if (st != SIM_OK && atomic_load_explicit(pl->stop, memory_order_relaxed)) {
+        /* Cut short by the stop (SIM_ESTOPPED, or what the model made of it): not run.
+         * One that finished with SIM_OK before the stop reached it is kept. */
         sim_env_free(env);
         return;
     }

@@ -101,8 +101,9 @@ typedef struct {
      * replication fails does not depend on -j or on the machine. */
     size_t memory_limit;
     /* Optional: setting *stop (from any thread or a signal handler) stops the run soon:
-     * running replications return before their next event and are not recorded, no new
-     * ones start. The runner also sets it when poll() asks to stop. */
+     * running replications return SIM_ESTOPPED before their next event and are not
+     * recorded (a model must pass its run's status on), no new ones start. The runner
+     * also sets it when poll() asks to stop. */
     atomic_int *stop;
     /* Called by the thread inside runner_run() about ten times a second while workers
      * run (and once at the end of every round); a nonzero return stops the run: workers

@@ -60,7 +60,7 @@ if mknod "$dir/null" c 1 3 2>/dev/null && mknod "$dir/full" c 1 7 2>/dev/null; t
     rc=$?
     [ "$rc" -eq 1 ] || fail "a summary that cannot be written exited $rc, want 1"
     [ "$(cat "$dir/keep.csv")" = old ] || fail "reps file committed though the summary failed"
-    grep -q 'no file was changed' "$dir/err" || fail "message: $(cat "$dir/err")"
+    grep -q 'no output file was committed' "$dir/err" || fail "message: $(cat "$dir/err")"
     no_temps "$dir"
 else
     echo "note: mknod not permitted here; device cases skipped"
