@@ -162,7 +162,7 @@ runner_outfile *runner_outfile_open(const char *path, runner_err *err)
             runneri_fail(err, "out of memory");
             goto fail;
         }
-        /* Registered before it exists: a signal between open and here finds it. */
+        /* Registered before it exists: a signal right after the open finds it. */
         of->slot = temp_register(of->tmp);
         fd = open(of->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     }
@@ -209,6 +209,9 @@ int runner_outfile_close(runner_outfile *of, runner_err *err)
             unlink(of->tmp);
         temp_unregister(of);
         of->failed = 1;
+        if (of->mode == OF_STDOUT)
+            return runneri_fail(err, "cannot write standard output: %s",
+                                strerror(saved ? saved : EIO));
         return runneri_fail(err, "cannot write '%s': %s", of->path,
                             strerror(saved ? saved : EIO));
     }
