@@ -38,7 +38,8 @@ typedef struct exp_experiment {
     const exp_metric *metrics;
     size_t n_metrics;
     /* One replication: build the model in env, run it, fill metrics[n_metrics]. Returns
-     * SIM_OK or an error status (the message in sim_env_error_message(env)). */
+     * SIM_OK or an error status (the message in sim_env_error_message(env)); a run that
+     * returned SIM_ESTOPPED (the runner is stopping) must not come back as SIM_OK. */
     sim_status (*replicate)(sim_env *env, const double *params, double *metrics);
     /* Optional: analytic value of metric m at these parameters; returns 0 if unknown. */
     int (*analytic)(const double *params, size_t m, double *value);

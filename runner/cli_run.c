@@ -483,7 +483,7 @@ static int write_outputs(const runneri_cli *c, const run_args *ra, const runner_
     if (bad) {
         runner_outfile_abort(reps_f);
         runner_outfile_abort(sum_f);
-        runneri_cli_error(c, "run: writing the output failed%s%s; no file was changed",
+        runneri_cli_error(c, "run: writing the output failed%s%s; no output file was committed",
                           err.msg[0] ? ": " : "", err.msg);
         return -1;
     }

@@ -91,16 +91,37 @@ static char *temp_name(const char *target)
     return tmp;
 }
 
-/* path with its symlinks resolved when it is one whose target exists; else a copy. */
+/* path with its symlinks resolved, so the temporary file goes beside the real target
+ * and the rename leaves the links alone. A link to a file not there yet (dangling) is
+ * followed by hand, hop by hop, to the path that will be created. */
 static char *resolve(const char *path)
 {
-    struct stat lst;
-    if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
-        char *real = realpath(path, NULL);
-        if (real)
+    char *cur = strdup(path);
+    for (int hops = 0; cur != NULL && hops < 40; hops++) {
+        struct stat lst;
+        if (lstat(cur, &lst) != 0 || !S_ISLNK(lst.st_mode))
+            return cur;
+        char *real = realpath(cur, NULL);
+        if (real) {
+            free(cur);
             return real;
+        }
+        char to[PATH_MAX];
+        ssize_t n = readlink(cur, to, sizeof to - 1);
+        if (n < 0)
+            return cur;
+        to[n] = '\0';
+        const char *slash = strrchr(cur, '/');
+        size_t dir_len = to[0] == '/' || slash == NULL ? 0 : (size_t)(slash - cur) + 1;
+        char *next = malloc(dir_len + (size_t)n + 1);
+        if (next) {
+            memcpy(next, cur, dir_len);
+            memcpy(next + dir_len, to, (size_t)n + 1);
+        }
+        free(cur);
+        cur = next;
     }
-    return strdup(path);
+    return cur;
 }
 
 runner_outfile *runner_outfile_open(const char *path, runner_err *err)
@@ -141,7 +162,7 @@ runner_outfile *runner_outfile_open(const char *path, runner_err *err)
             runneri_fail(err, "out of memory");
             goto fail;
         }
-        /* Registered before it exists: a signal between open and here finds it. */
+        /* Registered before it exists: a signal right after the open finds it. */
         of->slot = temp_register(of->tmp);
         fd = open(of->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     }
@@ -188,6 +209,9 @@ int runner_outfile_close(runner_outfile *of, runner_err *err)
             unlink(of->tmp);
         temp_unregister(of);
         of->failed = 1;
+        if (of->mode == OF_STDOUT)
+            return runneri_fail(err, "cannot write standard output: %s",
+                                strerror(saved ? saved : EIO));
         return runneri_fail(err, "cannot write '%s': %s", of->path,
                             strerror(saved ? saved : EIO));
     }
@@ -246,8 +270,10 @@ int runner_outfile_same(const char *a, const char *b)
     if (strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
         return 0;
     struct stat sa, sb;
-    char *ca, *cb;
-    int ea = identity(a, &sa, &ca), eb = identity(b, &sb, &cb);
+    char *ca, *cb, *ra = resolve(a), *rb = resolve(b);
+    int ea = identity(ra ? ra : a, &sa, &ca), eb = identity(rb ? rb : b, &sb, &cb);
+    free(ra);
+    free(rb);
     int same;
     if (ea && eb)
         same = sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;

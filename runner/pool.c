@@ -94,8 +94,9 @@ static void run_task(pool *pl, worker *w, size_t point, size_t rep)
         return;
     }
     sim_status st = e->replicate(env, runner_result_params(res, point), row);
-    if (atomic_load_explicit(pl->stop, memory_order_relaxed)) {
-        /* Maybe cut short by the stop (whatever the model made of that): not run. */
+    if (st != SIM_OK && atomic_load_explicit(pl->stop, memory_order_relaxed)) {
+        /* Cut short by the stop (SIM_ESTOPPED, or what the model made of it): not run.
+         * One that finished with SIM_OK before the stop reached it is kept. */
         sim_env_free(env);
         return;
     }
@@ -310,6 +311,25 @@ static int build_round(pool *pl, size_t *done_until)
     return 0;
 }
 
+/* Address space left under RLIMIT_AS (ulimit -v), or +infinity without a limit. */
+static double address_space_left(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+        return 1e300;
+    double used = 0;
+    unsigned long long vm_pages;
+    long page = sysconf(_SC_PAGESIZE);
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f) {
+        if (fscanf(f, "%llu", &vm_pages) == 1 && page > 0)
+            used = (double)vm_pages * (double)page;
+        fclose(f);
+    }
+    double left = (double)rl.rlim_cur - used;
+    return left > 0 ? left : 0;
+}
+
 /* Bytes this process can still allocate: MemAvailable (total RAM says nothing about
  * what other programs hold), and under RLIMIT_AS what is left of the address space. */
 static double available_memory(void)
@@ -329,20 +349,23 @@ static double available_memory(void)
         if (pages > 0 && page > 0)
             have = (double)pages * (double)page;
     }
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
-        double used = 0;
-        unsigned long long vm_pages;
-        long page = sysconf(_SC_PAGESIZE);
-        if ((f = fopen("/proc/self/statm", "r")) != NULL) {
-            if (fscanf(f, "%llu", &vm_pages) == 1 && page > 0)
-                used = (double)vm_pages * (double)page;
-            fclose(f);
-        }
-        double left = (double)rl.rlim_cur - used;
-        have = left < have ? (left > 0 ? left : 0) : have;
+    double left = address_space_left();
+    return left < have ? left : have;
+}
+
+/* Worker threads for this run. Under RLIMIT_AS every running replication may come to
+ * hold its whole memory budget, so no more run at once than the address space holds:
+ * otherwise which replication fails would depend on -j (results never do). */
+static unsigned threads_for(const runner_options *opt)
+{
+    unsigned threads = opt->threads ? opt->threads : runner_default_threads();
+    double left = address_space_left();
+    if (opt->memory_limit && left < 1e300) {
+        double fit = left / (double)opt->memory_limit;
+        if (fit < (double)threads)
+            threads = fit >= 1.0 ? (unsigned)fit : 1u;
     }
-    return have;
+    return threads;
 }
 
 int runner_check(const runner_plan *plan, const runner_options *opt, runner_err *err)
@@ -367,6 +390,12 @@ int runner_check(const runner_plan *plan, const runner_options *opt, runner_err 
     double points = (double)runner_plan_points(plan);
     double need = points * (reps * per_rep + (double)e->n_params * sizeof(double) +
                             sizeof(runneri_point));
+    if (opt->memory_limit && (double)opt->memory_limit > address_space_left())
+        return runneri_fail(err, "the memory budget of one replication (%.2f GiB) is more "
+                                 "than the %.2f GiB of address space left under ulimit -v; "
+                                 "lower it (--max-memory)",
+                            (double)opt->memory_limit / 1073741824.0,
+                            address_space_left() / 1073741824.0);
     double have = available_memory();
     if (need > have || need > (double)SIZE_MAX / 2)
         return runneri_fail(err, "%zu points x %zu replications need %.1f GiB for their "
@@ -385,7 +414,7 @@ runner_result *runner_run(const runner_plan *plan, const runner_options *opt,
     if (res == NULL)
         return NULL;
     size_t max_reps = opt->max_reps > opt->reps ? opt->max_reps : opt->reps;
-    unsigned threads = opt->threads ? opt->threads : runner_default_threads();
+    unsigned threads = threads_for(opt);
     size_t *done_until = malloc(res->n_points * sizeof *done_until);
     pool pl = {.res = res, .opt = opt};
     pthread_condattr_t ca;

@@ -88,7 +88,8 @@ int runner_parse_bytes(const char *s, size_t *out);
 typedef struct {
     size_t reps;       /* replications per point (the first batch with precision); >= 1 */
     long only_rep;     /* >= 0: run only replication `only_rep` of each point; -1: all */
-    unsigned threads;  /* worker threads; 0: number of online cores */
+    unsigned threads;  /* worker threads; 0: number of online cores. Under RLIMIT_AS no
+                        * more than the address space holds memory_limit budgets of */
     uint64_t seed;     /* base seed */
     int crn;           /* 1: common random numbers across points (default) */
     size_t stack_size; /* process stack size for sim_config; 0: kernel default */
@@ -100,8 +101,9 @@ typedef struct {
      * replication fails does not depend on -j or on the machine. */
     size_t memory_limit;
     /* Optional: setting *stop (from any thread or a signal handler) stops the run soon:
-     * running replications return before their next event and are not recorded, no new
-     * ones start. The runner also sets it when poll() asks to stop. */
+     * running replications return SIM_ESTOPPED before their next event and are not
+     * recorded (a model must pass its run's status on), no new ones start. The runner
+     * also sets it when poll() asks to stop. */
     atomic_int *stop;
     /* Called by the thread inside runner_run() about ten times a second while workers
      * run (and once at the end of every round); a nonzero return stops the run: workers

@@ -26,6 +26,14 @@ head -n 1 "$dir/b/real.csv" | grep -q '^point,lambda,' ||
 no_temps "$dir/a"
 no_temps "$dir/b"
 
+# A dangling symlink: the file it names is created, the link stays.
+ln -s ../b/later.csv "$dir/a/dangling.csv"
+$procsim $run --summary "$dir/a/dangling.csv" || fail "run through a dangling symlink exited $?"
+[ -L "$dir/a/dangling.csv" ] || fail "the dangling symlink was replaced by a plain file"
+[ -s "$dir/b/later.csv" ] || fail "the dangling symlink's target was not created"
+no_temps "$dir/a"
+no_temps "$dir/b"
+
 # A FIFO is written in place: it stays a FIFO and the reader gets the CSV.
 mkfifo "$dir/pipe" || fail "mkfifo"
 cat "$dir/pipe" >"$dir/from_pipe" &
@@ -52,7 +60,7 @@ if mknod "$dir/null" c 1 3 2>/dev/null && mknod "$dir/full" c 1 7 2>/dev/null; t
     rc=$?
     [ "$rc" -eq 1 ] || fail "a summary that cannot be written exited $rc, want 1"
     [ "$(cat "$dir/keep.csv")" = old ] || fail "reps file committed though the summary failed"
-    grep -q 'no file was changed' "$dir/err" || fail "message: $(cat "$dir/err")"
+    grep -q 'no output file was committed' "$dir/err" || fail "message: $(cat "$dir/err")"
     no_temps "$dir"
 else
     echo "note: mknod not permitted here; device cases skipped"
@@ -86,6 +94,9 @@ done
 (cd "$dir" && $procsim $run -o new.csv --summary ./new.csv) 2>/dev/null
 [ $? -eq 2 ] || fail "a new path named twice was not refused"
 [ -e "$dir/new.csv" ] && fail "new.csv was created"
+ln -s later2.csv "$dir/dangling2.csv"
+(cd "$dir" && $procsim $run -o dangling2.csv --summary later2.csv) 2>/dev/null
+[ $? -eq 2 ] || fail "a dangling symlink and the new path it names were not refused"
 (cd "$dir" && $procsim $run -o - --summary -) >/dev/null 2>&1
 [ $? -eq 2 ] || fail "-o - --summary - was not refused"
 

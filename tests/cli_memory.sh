@@ -35,6 +35,32 @@ rc=$?
 [ "$rc" -eq 1 ] || fail "carwash with a million initial cars exited $rc, want 1"
 grep -q 'exceeded its memory budget of 2 GiB' "$dir/err" || fail "message: $(cat "$dir/err")"
 
+# Under ulimit -v the same: no more replications run at once than their budgets fit in
+# the address space, so -j 2 fails exactly what -j 1 fails. (Sanitizer builds need far
+# more address space than any ulimit here allows.)
+if ! grep -q __asan_init "$procsim" && ! grep -q __tsan_init "$procsim"; then
+    for j in 1 2; do
+        (
+            ulimit -v 3000000 || exit 3
+            "$procsim" run mm1 --param lambda=2 --param customers=60000 -r 4 -j "$j" -q \
+                --summary "$dir/u$j.csv" 2>"$dir/uerr$j"
+        )
+        rc=$?
+        [ "$rc" -eq 3 ] && break # no ulimit -v here
+        [ "$rc" -eq 1 ] || fail "under ulimit -v, -j $j exited $rc: $(cat "$dir/uerr$j")"
+    done
+    if [ "$rc" -ne 3 ]; then
+        cmp -s "$dir/uerr1" "$dir/uerr2" || fail "under ulimit -v, -j 1 and -j 2 fail differently"
+        cmp -s "$dir/u1.csv" "$dir/u2.csv" || fail "under ulimit -v, summaries differ"
+    fi
+    (
+        ulimit -v 1000000 || exit 0
+        "$procsim" run mm1 -r 2 -q --summary "$dir/v.csv" 2>"$dir/verr"
+        [ $? -eq 2 ] || exit 1
+        grep -q 'more than the .* GiB of address space left under ulimit -v' "$dir/verr"
+    ) || fail "a budget above ulimit -v was not refused: $(cat "$dir/verr")"
+fi
+
 # --max-memory 0 lifts the limit; sizes take K, M, G, T.
 "$procsim" run mm1 -r 2 -q --max-memory 0 --summary "$dir/z.csv" || fail "--max-memory 0"
 "$procsim" run mm1 -r 2 -q --max-memory 4G --summary "$dir/g.csv" || fail "--max-memory 4G"

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -396,6 +397,60 @@ static void a_stop_request_keeps_the_finished_replications(void **state)
     runner_plan_free(plan);
 }
 
+/* A replication that never ends on its own: one process sleeping forever. */
+static void *tick_forever(sim_proc *self, void *arg)
+{
+    (void)arg;
+    while (sim_sleep(self, 1.0) == SIM_OK)
+        ;
+    return NULL;
+}
+
+static sim_status forever_replicate(sim_env *env, const double *params, double *metrics)
+{
+    (void)params;
+    sim_status st = sim_spawn(env, "ticker", tick_forever, NULL);
+    metrics[0] = 0.0;
+    return st == SIM_OK ? sim_run(env, -1) : st;
+}
+
+static int set_stop_flag(void *ctx, size_t done, size_t total)
+{
+    (void)done;
+    (void)total;
+    atomic_store((atomic_int *)ctx, 1); /* as a signal handler would */
+    return 0;
+}
+
+/* The stop flag reaches into running replications: endless ones return, are not
+ * recorded (neither ok nor failed), and the run reports the stop. Without the kernel's
+ * check this test never ends. */
+static void the_stop_flag_ends_replications_that_would_never_end(void **state)
+{
+    (void)state;
+    static const exp_metric metrics[] = {{"zero", "always 0"}};
+    static const exp_experiment forever = {"forever", "never ends", NULL, 0, metrics, 1,
+                                           forever_replicate, NULL, NULL};
+    runner_plan *plan = runner_plan_new(&forever);
+    atomic_int stop = 0;
+    runner_options opt;
+    runner_options_init(&opt);
+    opt.threads = 2;
+    opt.reps = 4;
+    opt.stop = &stop;
+    opt.poll = set_stop_flag;
+    opt.poll_ctx = &stop;
+    runner_err err;
+    runner_result *res = runner_run(plan, &opt, &err);
+    assert_non_null(res);
+    assert_true(runner_result_stopped(res));
+    assert_int_equal(runner_result_completed(res), 0);
+    assert_int_equal(runner_result_failed(res), 0);
+    assert_false(runner_result_point_ran(res, 0));
+    runner_result_free(res);
+    runner_plan_free(plan);
+}
+
 static runner_result *run_precise(const runner_plan *plan, unsigned threads, double precision,
                                   size_t max_reps)
 {
@@ -509,6 +564,7 @@ int main(void)
         cmocka_unit_test(a_failed_replication_is_recorded_and_the_others_complete),
         cmocka_unit_test(summary_leaves_out_undefined_values),
         cmocka_unit_test(a_stop_request_keeps_the_finished_replications),
+        cmocka_unit_test(the_stop_flag_ends_replications_that_would_never_end),
         cmocka_unit_test(precision_stopping_meets_the_target_and_does_not_depend_on_threads),
         cmocka_unit_test(precision_stopping_gives_up_at_max_reps),
         cmocka_unit_test(precision_is_met_at_once_by_a_constant_metric),
