@@ -220,7 +220,9 @@ int simi_coro_start(sim_env *env, sim_proc *p)
         *(uint64_t *)st->base = SIMI_CANARY;
     p->stack = st;
     p->after_switch = !st->guarded;
+    unsigned fp = simi_fp_raise_flags(); /* the new context copies them (switch.h) */
     p->ctx = make_fcontext(st->base + st->size - st->color, st->size - st->color, proc_entry);
+    simi_fp_restore_flags(fp);
     p->asan_fake_stack = NULL;
 #ifdef PROCSIM_TSAN
     p->tsan_fiber = __tsan_create_fiber(0);

@@ -221,13 +221,18 @@ static sim_status guarded(sim_env *env, int once)
 {
     if (simi_coro_enter_run(env) != 0)
         return simi_misuse(env, SIM_ENOMEM, "cannot set up the signal stack");
+    /* The scheduler side joins the processes' MXCSR (switch.h); the caller gets its own
+     * exception flags back on return. */
+    unsigned fp = simi_fp_raise_flags();
     if (sigsetjmp(env->overflow_jmp, 0) != 0) {
         env->active = NULL;
         simi_coro_leave_run(env);
+        simi_fp_restore(fp); /* the signal handler ran with a reset MXCSR */
         return SIM_EOVERFLOW;
     }
     sim_status st = once ? one_step(env) : run_steps(env);
     simi_coro_leave_run(env);
+    simi_fp_restore_flags(fp);
     return env->broken ? env->broken : st;
 }
 
