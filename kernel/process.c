@@ -122,7 +122,9 @@ static sim_proc *start(sim_env *env, const char *name, sim_proc_fn fn, void *arg
         init->refs = 1;
         simi_event_release(init);
         simi_proc_destroy(p);
-        simi_misuse(env, SIM_ENOMEM, "sim_process: cannot map a stack for '%s'",
+        simi_misuse(env, SIM_ENOMEM,
+                    "sim_process: cannot map a stack for '%s' (out of memory, or of memory "
+                    "mappings: see vm.max_map_count)",
                     name ? name : "process");
         return NULL;
     }

@@ -56,13 +56,21 @@ struct sim_event {
     uint8_t defused;       /* a failure was handled */
 };
 
+/* How a stack's guard page (the page just below it) is protected (see coro.c). */
+enum {
+    SIMI_GUARD_NONE,   /* not: past the guard budget; a canary is checked instead */
+    SIMI_GUARD_BUDGET, /* protected, counted in the process-wide guard budget */
+    SIMI_GUARD_SLAB,   /* protected, the lowest of a slab past the budget (plus a canary) */
+};
+
 typedef struct simi_stack simi_stack;
 struct simi_stack {
     simi_stack *next_free; /* in the environment's stack pool */
     char *base;            /* lowest usable byte (the guard page lies just below) */
+    char *floor;           /* the first protected guard page at or below base - page */
     size_t size;           /* usable bytes */
     size_t color;          /* bytes left unused at the top (cache colouring) */
-    int guarded;           /* 0: no guard page (mapping limit hit), canary checked instead */
+    int guarded;           /* SIMI_GUARD_* */
     unsigned valgrind_id;
 };
 
