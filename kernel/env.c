@@ -250,6 +250,7 @@ static sim_status guarded(sim_env *env, int once)
         simi_fp_restore(fp); /* the signal handler ran with a reset MXCSR */
         return SIM_EOVERFLOW;
     }
+    env->once = once;
     sim_status st = once ? one_step(env) : run_steps(env);
     simi_coro_leave_run(env);
     simi_fp_restore_flags(fp);
