@@ -237,7 +237,7 @@ static sim_status process_inline(sim_env *env, sim_proc *self, sim_event *ev, vo
     return st;
 }
 
-sim_status sim_wait(sim_proc *self, sim_event *ev, void **value)
+inline sim_status sim_wait(sim_proc *self, sim_event *ev, void **value)
 {
     sim_env *env = self->ev.env;
     if (env->active != self)
@@ -291,7 +291,7 @@ static __attribute__((noinline)) int sleep_in_place(sim_env *env, sim_proc *self
     return 1;
 }
 
-sim_status sim_sleep(sim_proc *self, double delay)
+inline sim_status sim_sleep(sim_proc *self, double delay)
 {
     sim_env *env = self->ev.env;
     if (env->active != self)
