@@ -261,18 +261,15 @@ inline sim_status sim_wait(sim_proc *self, sim_event *ev, void **value)
  * waits for this very event. Each process owns one such event and reuses it sleep after
  * sleep; only an interrupted sleep leaves it queued (stale, ignored when it fires, with
  * a reference keeping the process), and the next sleep then takes one from the pool. */
-/* 1 if self's own timeout ev is the very next event and the scheduler has nothing left
- * to do before it: yielding would only make the scheduler pop ev and resume self at once
+/* 1 if self's own timeout ev (delay > 0) is the very next event and the scheduler has
+ * nothing left to do before it: yielding would only make the scheduler pop ev and resume self at once
  * (a server whose next service ends before the next arrival, say). sim_sleep then does
  * exactly that here, without the two switches. Never inside sim_step: one event there. */
 static int sleep_is_next(const sim_env *env, const sim_event *ev)
 {
     const simi_evq *q = &env->queue;
-    if (!env->inline_ok || env->stop || env->broken || env->once || q->urg_head)
-        return 0;
-    if (q->now_head) /* a zero delay */
-        return q->now_head == ev && simi_evq_top_at(q, env->now) > SIM_NORMAL;
-    return q->len && q->heap[0].head == ev;
+    return env->inline_ok && !env->stop && !env->broken && !env->once && !q->urg_head &&
+           !q->now_head && q->len && q->heap[0].head == ev;
 }
 
 /* Out of line so that sim_sleep stays small enough to be inlined into models: a function
@@ -312,7 +309,9 @@ inline sim_status sim_sleep(sim_proc *self, double delay)
         self->ev.refs++; /* the pooled event keeps its sleeper */
     }
     simi_schedule(ev, delay, SIM_NORMAL);
-    if (ev == &self->sleep_ev && sleep_in_place(env, self, ev))
+    /* The cheap, selective part of sleep_is_next first: heads the earliest bucket. */
+    const simi_evq *q = &env->queue;
+    if (ev == &self->sleep_ev && q->len && q->heap[0].head == ev && sleep_in_place(env, self, ev))
         return SIM_OK;
     self->target = ev;
     simi_yield(env, self);
