@@ -7,6 +7,14 @@
 #if defined(__x86_64__)
 #include <fenv.h>
 #include <xmmintrin.h>
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
 
 #define FLAGS 0x3fu /* the six MXCSR exception flags */
 
@@ -176,6 +184,11 @@ static void test_a_process_keeps_its_own_rounding_mode_across_switches(void **st
 int main(void)
 {
 #if defined(__x86_64__)
+    if (RUNNING_ON_VALGRIND) {
+        /* Its CPU model keeps no MXCSR exception flags and no SSE rounding modes. */
+        print_message("valgrind does not model MXCSR flags or rounding: nothing to test\n");
+        return 0;
+    }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_every_context_holds_the_schedulers_mxcsr,
                                         kfix_setup, kfix_teardown),
