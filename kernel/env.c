@@ -225,9 +225,9 @@ static sim_status check_can_run(sim_env *env, const char *fn)
 static __attribute__((noinline)) sim_status run_steps(sim_env *env)
 {
     sim_status st = SIM_OK;
-    while (!env->stop) {
+    while (simi_may_go_on(env)) {
         st = step(env);
-        if (st != SIM_OK || env->broken)
+        if (st != SIM_OK)
             break;
     }
     return st;

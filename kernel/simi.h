@@ -170,6 +170,11 @@ struct sim_env {
     char message[256];       /* last error message */
 };
 
+/* 1 while the current run may take another event. The loop asks it between events, and
+ * so does every fast path that takes the next event in place (sim_wait's, sim_sleep's):
+ * a new reason to stop between events belongs here, and only here. */
+static inline int simi_may_go_on(const sim_env *env) { return !env->stop && !env->broken; }
+
 /* env.c */
 sim_status simi_misuse(sim_env *env, sim_status st, const char *fmt, ...)
 #if defined(__GNUC__)
