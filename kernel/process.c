@@ -207,7 +207,8 @@ SIMI_INLINE sim_status wait_on(sim_env *env, sim_proc *self, sim_event *ev, void
  * here saves the two switches and keeps the order identical. */
 static int can_process_inline(const sim_env *env, const sim_event *ev)
 {
-    if (!env->inline_ok || !simi_may_go_on(env) || !ev->ok || ev->kind >= SIMI_INTERRUPT ||
+    if (!env->inline_ok || !simi_may_go_on(env) || env->once || !ev->ok ||
+        ev->kind >= SIMI_INTERRUPT ||
         !simi_evq_is_next(&env->queue, ev, env->now))
         return 0;
     for (const simi_waiter *w = ev->waiters; w; w = w->next)

@@ -133,7 +133,8 @@ struct sim_env {
     sim_proc *active;        /* running process, or NULL in the scheduler */
     int inline_ok;           /* the scheduler has nothing left of the current event but
                                 the running process (see sim_wait's fast path) */
-    int once;                /* inside sim_step: no fast path may take a second event */
+    int once;                /* inside sim_step: no in-place fast path (sim_wait's,
+                                sim_sleep's) may take a second event */
     simi_fcontext sched_ctx; /* the scheduler's suspended context while a process runs */
     void *sched_stack_bottom;
     size_t sched_stack_size;

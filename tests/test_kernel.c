@@ -254,6 +254,30 @@ static void test_step_takes_one_sleep_of_a_lone_process_at_a_time(void **state)
     assert_int_equal(sim_step(f->env), SIM_EMPTY);
 }
 
+/* The same for sim_wait on an event it just triggered, which a run takes in place. */
+static void *succeed_then_wait(sim_proc *self, void *arg)
+{
+    (void)arg;
+    sim_event *ev = sim_event_new(sim_proc_env(self));
+    sim_succeed(ev, NULL);
+    sim_wait(self, ev, NULL);
+    sim_unref(ev);
+    return NULL;
+}
+
+static void test_step_takes_one_event_when_a_process_waits_on_a_triggered_one(void **state)
+{
+    kfix *f = *state;
+    sim_spawn(f->env, "waiter", succeed_then_wait, NULL);
+    assert_int_equal(sim_step(f->env), SIM_OK); /* its start: it triggers ev and waits */
+    assert_int_equal(sim_events_processed(f->env), 1);
+    assert_int_equal(sim_step(f->env), SIM_OK); /* ev: it resumes and finishes */
+    assert_int_equal(sim_events_processed(f->env), 2);
+    assert_int_equal(sim_step(f->env), SIM_OK); /* its own event */
+    assert_int_equal(sim_step(f->env), SIM_EMPTY);
+    assert_int_equal(sim_events_processed(f->env), 3);
+}
+
 /* And sim_run(until) stops before a sleep that ends after until, in place or not. */
 static void test_run_until_stops_a_lone_sleeper_in_time(void **state)
 {
@@ -394,6 +418,7 @@ int main(void)
         KTEST(test_events_processed_counts_every_processed_event),
         KTEST(test_step_takes_one_sleep_of_a_lone_process_at_a_time),
         KTEST(test_run_until_stops_a_lone_sleeper_in_time),
+        KTEST(test_step_takes_one_event_when_a_process_waits_on_a_triggered_one),
         cmocka_unit_test(test_start_time_sets_the_initial_clock),
         cmocka_unit_test(test_null_config_gives_a_usable_environment_at_time_zero),
         cmocka_unit_test(test_seed_is_reported_back),
