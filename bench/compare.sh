@@ -6,9 +6,10 @@
 # usage: bench/compare.sh BUILD_DIR        (build with -DCMAKE_BUILD_TYPE=Release)
 # env:   PROCSIM_SHARED   the shared tree (default: $(dirname BUILD_DIR)/../shared, which
 #                         is /work/shared for /work/main/build-rel)
-#        sizes (defaults below): BENCH_TIMEOUTS="P T", BENCH_TIMEOUTS_BIG="P T" (C and
-#        floor only), BENCH_PINGPONG=N, BENCH_INTERRUPTS=N, BENCH_MM1="N R",
-#        BENCH_MM1_QUEUE="N R", BENCH_MEMORY_EVENTS=E, BENCH_PROCS=P
+#        sizes (defaults below): BENCH_TIMEOUTS="P T", BENCH_TIMEOUTS_BIG="P T" and
+#        BENCH_TIMEOUTS_HUGE="P T" (C and floors only), BENCH_PINGPONG=N,
+#        BENCH_INTERRUPTS=N, BENCH_MM1="N R", BENCH_MM1_QUEUE="N R",
+#        BENCH_MEMORY_EVENTS=E, BENCH_PROCS=P
 #        BENCH_REPEAT=3   runs of each C program; the best one counts
 set -u
 
@@ -23,6 +24,7 @@ python=/usr/bin/python3
 
 timeouts_args=${BENCH_TIMEOUTS:-"1000 1000"}
 timeouts_big_args=${BENCH_TIMEOUTS_BIG:-"10000 100"}
+timeouts_huge_args=${BENCH_TIMEOUTS_HUGE:-"100000 10"}
 pingpong_args=${BENCH_PINGPONG:-200000}
 interrupts_args=${BENCH_INTERRUPTS:-200000}
 mm1_args=${BENCH_MM1:-"100000 1"}
@@ -87,7 +89,14 @@ else
     echo "SimPy unavailable ($python -c 'import simpy' failed; Debian: python3-simpy3): SimPy lines skipped"
 fi
 
+# The CPU goes with every figure: rates differ several-fold between x86 models (see
+# bench/README.md on the MXCSR stall).
+cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
+cpu_id=$(lscpu 2>/dev/null | awk -F: '/^CPU family/ { gsub(/ /, "", $2); f = $2 }
+    /^Model:/ { gsub(/ /, "", $2); m = $2 } END { if (f != "") printf "family %s model %s", f, m }')
+virt=$(lscpu 2>/dev/null | sed -n 's/^Hypervisor vendor: *//p' | head -1)
 echo "procsim vs SimPy, $(date '+%Y-%m-%d %H:%M'), $(nproc 2>/dev/null || echo '?') cores, load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+echo "CPU: ${cpu:-unknown}${cpu_id:+ ($cpu_id)}${virt:+, $virt guest}"
 echo "C programs: best of $repeat runs; SimPy: one run; same arguments on both sides."
 echo
 
@@ -118,7 +127,7 @@ workload() {
             echo "SimPy:   $name.py failed: $py_line"
         fi
     fi
-    floor_ratio=-
+    floor_ratio=- handoff_ratio=-
     if [ "$name" = timeouts ]; then
         if [ -x "$bin/bench_floor" ]; then
             # shellcheck disable=SC2086
@@ -131,25 +140,38 @@ workload() {
         else
             echo "floor:   $bin/bench_floor not built (needs $shared/bench/floor/floor.c)"
         fi
+        if [ -x "$bin/bench_floor_handoff" ]; then
+            # shellcheck disable=SC2086
+            if handoff_line=$(best wakeups_per_s "$bin/bench_floor_handoff" $args); then
+                echo "handoff: $handoff_line"
+                handoff_ratio=$(ratio "$c_rate" "$(field "$handoff_line" wakeups_per_s)")
+            else
+                echo "$handoff_line"
+            fi
+        else
+            echo "handoff: $bin/bench_floor_handoff not built (needs $shared/bench/floor/floor_handoff.c)"
+        fi
     fi
-    printf '%-11s %-14s %-14s %-14s %14s %14s\n' "$name" "$args" "${c_rate:--}" \
-        "${py_rate:--}" "$(ratio "$c_rate" "$py_rate")" "$floor_ratio" >>"$table"
+    printf '%-11s %-14s %-14s %-14s %14s %14s %14s\n' "$name" "$args" "${c_rate:--}" \
+        "${py_rate:--}" "$(ratio "$c_rate" "$py_rate")" "$floor_ratio" "$handoff_ratio" >>"$table"
     echo
 }
 
 workload timeouts wakeups_per_s "$timeouts_args"
 # Bigger than SimPy can do in seconds: how the kernel and the floor scale with P.
 workload timeouts wakeups_per_s "$timeouts_big_args" c-only
+workload timeouts wakeups_per_s "$timeouts_huge_args" c-only
 workload pingpong rounds_per_s "$pingpong_args"
 workload interrupts interrupts_per_s "$interrupts_args"
 workload mm1 customers_per_s "$mm1_args"
 workload mm1_queue customers_per_s "$mm1_queue_args"
 
-printf '%-11s %-14s %-14s %-14s %14s %14s\n' workload args procsim/s SimPy/s procsim/SimPy \
-    procsim/floor
+printf '%-11s %-14s %-14s %-14s %14s %14s %14s\n' workload args procsim/s SimPy/s procsim/SimPy \
+    procsim/floor procsim/handoff
 cat "$table"
-echo "(targets: timeouts >= 30x SimPy and >= 0.5x floor; pingpong, interrupts >= 30x;"
-echo " mm1, mm1_queue >= 50x)"
+echo "CPU: ${cpu:-unknown}${cpu_id:+ ($cpu_id)}"
+echo "(targets, issue 10: every workload >= 50x SimPy; timeouts >= 0.6x handoff floor at"
+echo " 1000 processes, >= 0.5x at 10,000)"
 echo
 
 echo "Memory (each line a fresh process):"

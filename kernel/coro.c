@@ -5,12 +5,16 @@
  * back when it waits or finishes. Each jump hands over the context that jumped, so the
  * scheduler's context is refreshed on every resume.
  *
- * Stacks come from slabs of STACKS_PER_SLAB mappings; each stack has a PROT_NONE guard page
- * below it. A fault in the running process's guard page lands in a SIGSEGV handler on an
- * alternate signal stack, which names the process and returns sim_run with SIM_EOVERFLOW.
+ * Stacks come from slabs, one mapping each; each stack has a PROT_NONE guard page below it.
+ * A fault in the running process's guard page lands in a SIGSEGV handler on an alternate
+ * signal stack, which names the process and returns sim_run with SIM_EOVERFLOW.
  * Linux limits a process to vm.max_map_count mappings (65530 by default) and each guard
- * splits a slab into two more: past that limit stacks come without a guard page and carry
- * a canary that the scheduler checks every time the process yields.                   */
+ * splits a slab into two more, so guards per stack stop at a budget. Past it, slabs are
+ * larger and only their lowest stack has a guard page: an overflow on any other stack runs
+ * down through its neighbours of the same slab (same environment, which the overflow makes
+ * unusable anyway) into that guard, and the handler recognises a fault anywhere between
+ * the running stack and the guard below it. Those stacks also carry a canary, checked
+ * every time the process yields, for overflows too short to reach the guard.           */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -30,7 +34,8 @@
 #endif
 #endif
 
-#define STACKS_PER_SLAB 16
+#define STACKS_PER_SLAB 16            /* while stacks get a guard page each */
+#define STACKS_PER_SHARED_SLAB 256    /* past the guard budget: one guard per slab */
 #define ALT_STACK_SIZE (64 * 1024)
 
 typedef struct slab {
@@ -38,7 +43,8 @@ typedef struct slab {
     void *map;
     size_t map_size;
     size_t usable; /* bytes per stack: slabs are reused only for the same size */
-    simi_stack stacks[STACKS_PER_SLAB];
+    size_t n;      /* stacks in this slab */
+    simi_stack stacks[];
 } slab;
 
 static size_t page_size(void)
@@ -89,8 +95,8 @@ sim_stack_cache *sim_stack_cache_new(void) { return calloc(1, sizeof(sim_stack_c
 
 static void unmap_slab(slab *s)
 {
-    for (size_t i = 0; i < STACKS_PER_SLAB; i++) {
-        if (s->stacks[i].guarded)
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->stacks[i].guarded == SIMI_GUARD_BUDGET)
             atomic_fetch_add(&guards_left, 1);
 #ifdef PROCSIM_VALGRIND
         VALGRIND_STACK_DEREGISTER(s->stacks[i].valgrind_id);
@@ -127,31 +133,46 @@ static slab *take_cached_slab(sim_env *env, size_t usable)
     return NULL;
 }
 
+/* A slab of stacks, each above its guard page (protected or not). Its lowest guard is
+ * always protected, budget or not, so that every stack has a protected page somewhere below
+ * it within the slab; without that guard the slab is refused (NULL, errno ENOMEM). */
 static slab *map_slab(sim_env *env, size_t usable)
 {
     size_t page = page_size();
     size_t stride = usable + page;
-    slab *s = malloc(sizeof *s);
+    int first_guarded = take_guard();
+    size_t n = first_guarded ? STACKS_PER_SLAB : STACKS_PER_SHARED_SLAB;
+    slab *s = malloc(sizeof *s + n * sizeof s->stacks[0]);
     if (!s)
-        return NULL;
+        goto fail;
     s->usable = usable;
-    s->map_size = stride * STACKS_PER_SLAB;
+    s->n = n;
+    s->map_size = stride * n;
     s->map = mmap(NULL, s->map_size, PROT_READ | PROT_WRITE,
                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (s->map == MAP_FAILED) {
-        free(s);
-        return NULL;
+    if (s->map == MAP_FAILED)
+        goto fail;
+    if (mprotect(s->map, page, PROT_NONE) != 0) {
+        munmap(s->map, s->map_size);
+        goto fail;
     }
-    for (size_t i = 0; i < STACKS_PER_SLAB; i++) {
+    char *floor = s->map; /* the nearest protected guard page at or below stack i */
+    for (size_t i = 0; i < n; i++) {
         simi_stack *st = &s->stacks[i];
         char *guard = (char *)s->map + i * stride;
         st->base = guard + page;
         st->size = usable;
-        st->guarded = take_guard();
-        if (st->guarded && mprotect(guard, page, PROT_NONE) != 0) {
+        if (i == 0)
+            st->guarded = first_guarded ? SIMI_GUARD_BUDGET : SIMI_GUARD_SLAB;
+        else
+            st->guarded = take_guard() ? SIMI_GUARD_BUDGET : SIMI_GUARD_NONE;
+        if (i > 0 && st->guarded && mprotect(guard, page, PROT_NONE) != 0) {
             atomic_fetch_add(&guards_left, 1);
-            st->guarded = 0;
+            st->guarded = SIMI_GUARD_NONE;
         }
+        if (st->guarded)
+            floor = guard;
+        st->floor = floor;
         /* Stack tops all at the same page offset would fight over one L1 cache set
          * (their hot lines alias every 4 KiB); a colour of k cache lines spreads them. */
         st->color = (env->stacks_made++ * 17 % 64) * 64;
@@ -161,6 +182,12 @@ static slab *map_slab(sim_env *env, size_t usable)
 #endif
     }
     return s;
+fail:
+    if (first_guarded)
+        atomic_fetch_add(&guards_left, 1);
+    free(s);
+    errno = ENOMEM;
+    return NULL;
 }
 
 static int grow_stack_pool(sim_env *env)
@@ -168,14 +195,10 @@ static int grow_stack_pool(sim_env *env)
     size_t page = page_size();
     /* One extra page leaves room to colour the stack tops (see simi_coro_start). */
     size_t usable = (env->stack_size + page - 1) / page * page + page;
-    /* The whole mapping counts, cached or not: what a stack may come to hold, so the
-     * budget does not depend on which pages a run happened to touch. */
-    if (simi_mem_charge(env, sizeof(slab) + (usable + page) * STACKS_PER_SLAB) != 0)
-        return -1;
     slab *s = take_cached_slab(env, usable);
     if (!s && !(s = map_slab(env, usable)))
         return -1;
-    for (size_t i = 0; i < STACKS_PER_SLAB; i++) {
+    for (size_t i = 0; i < s->n; i++) {
         simi_stack *st = &s->stacks[i];
         st->next_free = env->free_stacks;
         env->free_stacks = st;
@@ -214,8 +237,26 @@ void simi_coro_free_all(sim_env *env)
 
 static void proc_entry(simi_transfer t);
 
+/* The memory budget counts each stack at its whole mapped size (what it may come to
+ * hold, so the budget does not depend on which pages a run touched), once per stack at
+ * the peak of live processes: not per slab, whose size depends on the guard budget that
+ * all threads share, which would make a budget failure depend on -j. */
+static int charge_stack(sim_env *env)
+{
+    if (env->stacks_live < env->stacks_charged)
+        return 0;
+    size_t page = page_size();
+    size_t usable = (env->stack_size + page - 1) / page * page + page;
+    if (simi_mem_charge(env, usable + page + sizeof(simi_stack)) != 0)
+        return -1;
+    env->stacks_charged++;
+    return 0;
+}
+
 int simi_coro_start(sim_env *env, sim_proc *p)
 {
+    if (charge_stack(env) != 0)
+        return -1;
     if (!env->free_stacks && grow_stack_pool(env) != 0)
         return -1;
     simi_stack *st = env->free_stacks;
@@ -224,7 +265,9 @@ int simi_coro_start(sim_env *env, sim_proc *p)
         *(uint64_t *)st->base = SIMI_CANARY;
     p->stack = st;
     p->after_switch = !st->guarded;
+    unsigned fp = simi_fp_raise_flags(); /* the new context copies them (switch.h) */
     p->ctx = make_fcontext(st->base + st->size - st->color, st->size - st->color, proc_entry);
+    simi_fp_restore_flags(fp);
     p->asan_fake_stack = NULL;
 #ifdef PROCSIM_TSAN
     p->tsan_fiber = __tsan_create_fiber(0);
@@ -291,12 +334,13 @@ static void proc_entry(simi_transfer t)
 static _Thread_local sim_env *running_env;
 static struct sigaction previous_segv, previous_bus;
 
-static int in_guard(const sim_proc *p, const char *addr)
+/* A fault below the running stack, down to the first protected guard page under it: its
+ * own guard, or for a stack without one, the neighbours it ran through and the slab's. */
+static int below_stack(const sim_proc *p, const char *addr)
 {
-    if (!p || !p->stack || !p->stack->guarded)
+    if (!p || !p->stack)
         return 0;
-    size_t page = page_size();
-    return addr >= p->stack->base - page && addr < p->stack->base;
+    return addr >= p->stack->floor && addr < p->stack->base;
 }
 
 static void chain(int sig, siginfo_t *info, void *uctx)
@@ -319,7 +363,7 @@ static void chain(int sig, siginfo_t *info, void *uctx)
 static void on_fault(int sig, siginfo_t *info, void *uctx)
 {
     sim_env *env = running_env;
-    if (env && in_guard(env->active, info->si_addr)) {
+    if (env && below_stack(env->active, info->si_addr)) {
         simi_report_overflow(env, env->active);
         static const char prefix[] = "procsim: ";
         ssize_t ignored = write(2, prefix, sizeof prefix - 1);

@@ -121,12 +121,6 @@ int simi_mem_over(sim_env *env, size_t bytes)
     return -1;
 }
 
-/* sim_config.stop: a relaxed load, one predictable branch per event. */
-static inline int stop_requested(const sim_env *env)
-{
-    return env->stop_flag && atomic_load_explicit(env->stop_flag, memory_order_relaxed);
-}
-
 /* ---- the loop ------------------------------------------------------------------------ */
 
 void simi_stop_fire(sim_event *ev)
@@ -139,6 +133,25 @@ static void until_fired(simi_waiter *w, sim_event *ev)
 {
     (void)w;
     ev->env->stop = 1;
+}
+
+/* With thousands of processes each wakeup touches a process and a stack that are not in
+ * cache (nor in the TLB). The next event of the bucket is known when this one is popped:
+ * fetch its process now and, when that one is a sleep whose process was fetched one wakeup
+ * earlier, the top of its stack, so both arrive while this wakeup runs. */
+SIMI_INLINE void prefetch_next(const sim_event *next)
+{
+    if (!next)
+        return;
+    if (next->next) { /* two ahead: the process (its timeout is part of it) */
+        __builtin_prefetch(next->next);
+        __builtin_prefetch((const char *)next->next + 64);
+    }
+    if (next->kind == SIMI_SLEEP) { /* one ahead: the top of its stack */
+        const sim_proc *p = next->aux;
+        __builtin_prefetch(p->ctx);
+        __builtin_prefetch((const char *)p->ctx + 64);
+    }
 }
 
 /* Process one event: its waiters are detached first, as SimPy swaps callbacks for None,
@@ -154,6 +167,7 @@ SIMI_INLINE sim_status step(sim_env *env)
     env->processed++;
     if (ev->kind == SIMI_SLEEP) { /* a process's own timeout: nobody else can see it */
         sim_proc *p = ev->aux;
+        prefetch_next(ev->next);
         ev->state = SIMI_PROCESSED; /* reusable from here on */
         ev->refs = 0;
         if (p->target == ev) {
@@ -238,14 +252,14 @@ static sim_status check_can_run(sim_env *env, const char *fn)
 static __attribute__((noinline)) sim_status run_steps(sim_env *env)
 {
     sim_status st = SIM_OK;
-    /* Held in a register: step() writes through env, so env->stop_flag would be
-     * reloaded every event. Without a flag the loop is the one it always was. */
+    /* simi_may_go_on() with the stop flag held in a register: step() writes through env,
+     * so env->stop_flag would be reloaded every event. */
     const atomic_int *flag = env->stop_flag;
-    while (!env->stop) {
+    while (!env->stop && !env->broken) {
         if (flag && __builtin_expect(atomic_load_explicit(flag, memory_order_relaxed), 0))
             return simi_misuse(env, SIM_ESTOPPED, "stopped");
         st = step(env);
-        if (st != SIM_OK || env->broken)
+        if (st != SIM_OK)
             break;
     }
     return st;
@@ -253,7 +267,7 @@ static __attribute__((noinline)) sim_status run_steps(sim_env *env)
 
 static __attribute__((noinline)) sim_status one_step(sim_env *env)
 {
-    return stop_requested(env) ? simi_misuse(env, SIM_ESTOPPED, "stopped") : step(env);
+    return simi_stop_requested(env) ? simi_misuse(env, SIM_ESTOPPED, "stopped") : step(env);
 }
 
 /* Runs the steps (all, or one) with overflow handling set up: a stack overflow anywhere
@@ -262,13 +276,19 @@ static sim_status guarded(sim_env *env, int once)
 {
     if (simi_coro_enter_run(env) != 0)
         return simi_misuse(env, SIM_ENOMEM, "cannot set up the signal stack");
+    /* The scheduler side joins the processes' MXCSR (switch.h); the caller gets its own
+     * exception flags back on return. */
+    unsigned fp = simi_fp_raise_flags();
     if (sigsetjmp(env->overflow_jmp, 0) != 0) {
         env->active = NULL;
         simi_coro_leave_run(env);
+        simi_fp_restore(fp); /* the signal handler ran with a reset MXCSR */
         return SIM_EOVERFLOW;
     }
+    env->once = once;
     sim_status st = once ? one_step(env) : run_steps(env);
     simi_coro_leave_run(env);
+    simi_fp_restore_flags(fp);
     return env->broken ? env->broken : st;
 }
 

@@ -126,8 +126,10 @@ static sim_proc *start(sim_env *env, const char *name, sim_proc_fn fn, void *arg
         init->refs = 1;
         simi_event_release(init);
         simi_proc_destroy(p);
-        if (!env->broken)
-            simi_misuse(env, SIM_ENOMEM, "sim_process: cannot map a stack for '%s'",
+        if (!env->broken) /* over budget: simi_mem_over said why */
+            simi_misuse(env, SIM_ENOMEM,
+                        "sim_process: cannot map a stack for '%s' (out of memory, or of memory "
+                        "mappings: see vm.max_map_count)",
                         name ? name : "process");
         return NULL;
     }
@@ -210,7 +212,8 @@ SIMI_INLINE sim_status wait_on(sim_env *env, sim_proc *self, sim_event *ev, void
  * here saves the two switches and keeps the order identical. */
 static int can_process_inline(const sim_env *env, const sim_event *ev)
 {
-    if (!env->inline_ok || env->stop || env->broken || !ev->ok || ev->kind >= SIMI_INTERRUPT ||
+    if (!env->inline_ok || !simi_may_go_on(env) || env->once || !ev->ok ||
+        ev->kind >= SIMI_INTERRUPT ||
         !simi_evq_is_next(&env->queue, ev, env->now))
         return 0;
     for (const simi_waiter *w = ev->waiters; w; w = w->next)
@@ -240,7 +243,7 @@ static sim_status process_inline(sim_env *env, sim_proc *self, sim_event *ev, vo
     return st;
 }
 
-sim_status sim_wait(sim_proc *self, sim_event *ev, void **value)
+inline sim_status sim_wait(sim_proc *self, sim_event *ev, void **value)
 {
     sim_env *env = self->ev.env;
     if (env->active != self)
@@ -264,7 +267,34 @@ sim_status sim_wait(sim_proc *self, sim_event *ev, void **value)
  * waits for this very event. Each process owns one such event and reuses it sleep after
  * sleep; only an interrupted sleep leaves it queued (stale, ignored when it fires, with
  * a reference keeping the process), and the next sleep then takes one from the pool. */
-sim_status sim_sleep(sim_proc *self, double delay)
+/* 1 if self's own timeout ev (delay > 0) is the very next event and the scheduler has
+ * nothing left to do before it: yielding would only make the scheduler pop ev and resume self at once
+ * (a server whose next service ends before the next arrival, say). sim_sleep then does
+ * exactly that here, without the two switches. Never inside sim_step: one event there. */
+static int sleep_is_next(const sim_env *env, const sim_event *ev)
+{
+    const simi_evq *q = &env->queue;
+    return env->inline_ok && simi_may_go_on(env) && !env->once && !q->urg_head &&
+           !q->now_head && q->len && q->heap[0].head == ev;
+}
+
+/* Out of line so that sim_sleep stays small enough to be inlined into models: a function
+ * that is open across a switch returns mispredicted (switch.h). 1: slept in place. */
+static __attribute__((noinline)) int sleep_in_place(sim_env *env, sim_proc *self, sim_event *ev)
+{
+    if (!sleep_is_next(env, ev))
+        return 0;
+    double t;
+    simi_evq_pop(&env->queue, env->now, &t);
+    env->now = t;
+    env->processed++;
+    ev->state = SIMI_PROCESSED; /* as the scheduler's step, without the switches */
+    ev->refs = 0;
+    self->wake = ev;
+    return 1;
+}
+
+inline sim_status sim_sleep(sim_proc *self, double delay)
 {
     sim_env *env = self->ev.env;
     if (env->active != self)
@@ -285,6 +315,10 @@ sim_status sim_sleep(sim_proc *self, double delay)
         self->ev.refs++; /* the pooled event keeps its sleeper */
     }
     simi_schedule(ev, delay, SIM_NORMAL);
+    /* The cheap, selective part of sleep_is_next first: heads the earliest bucket. */
+    const simi_evq *q = &env->queue;
+    if (ev == &self->sleep_ev && q->len && q->heap[0].head == ev && sleep_in_place(env, self, ev))
+        return SIM_OK;
     self->target = ev;
     simi_yield(env, self);
     self->target = NULL;

@@ -166,6 +166,16 @@ const char *sim_proc_name(const sim_proc *p);
 int sim_proc_is_alive(const sim_proc *p); /* function has not returned yet */
 sim_env *sim_proc_env(const sim_proc *p);
 
+/* Floating point (x86-64): each process has its own MXCSR, saved and restored at every
+ * switch, so a rounding mode, exception masks or FTZ/DAZ set in a process stay its own;
+ * a new process inherits its creator's. The kernel starts every process, and the scheduler
+ * side of each sim_run/sim_step, with all six exception flags raised, because some x86
+ * CPUs stall at every switch between contexts whose MXCSR differs even in a sticky flag.
+ * So inside a process fetestexcept() reports every exception raised: to test an
+ * operation, feclearexcept() before it (the process then keeps its own flags, at some cost
+ * per switch until they are all raised again). Hooks run on the scheduler side and see the
+ * same. sim_run and sim_step give the caller back the exception flags it had. */
+
 /* Wait for `ev` from inside the running process `self`. SIM_OK: *value (may be NULL) gets
  * the event's value. SIM_FAILED: the event failed, sim_error(ev) says with what (the
  * failure counts as handled). SIM_INTERRUPTED: *value gets the cause; the event is left

@@ -56,13 +56,21 @@ struct sim_event {
     uint8_t defused;       /* a failure was handled */
 };
 
+/* How a stack's guard page (the page just below it) is protected (see coro.c). */
+enum {
+    SIMI_GUARD_NONE,   /* not: past the guard budget; a canary is checked instead */
+    SIMI_GUARD_BUDGET, /* protected, counted in the process-wide guard budget */
+    SIMI_GUARD_SLAB,   /* protected, the lowest of a slab past the budget (plus a canary) */
+};
+
 typedef struct simi_stack simi_stack;
 struct simi_stack {
     simi_stack *next_free; /* in the environment's stack pool */
     char *base;            /* lowest usable byte (the guard page lies just below) */
+    char *floor;           /* the first protected guard page at or below base - page */
     size_t size;           /* usable bytes */
     size_t color;          /* bytes left unused at the top (cache colouring) */
-    int guarded;           /* 0: no guard page (mapping limit hit), canary checked instead */
+    int guarded;           /* SIMI_GUARD_* */
     unsigned valgrind_id;
 };
 
@@ -125,6 +133,8 @@ struct sim_env {
     sim_proc *active;        /* running process, or NULL in the scheduler */
     int inline_ok;           /* the scheduler has nothing left of the current event but
                                 the running process (see sim_wait's fast path) */
+    int once;                /* inside sim_step: no in-place fast path (sim_wait's,
+                                sim_sleep's) may take a second event */
     simi_fcontext sched_ctx; /* the scheduler's suspended context while a process runs */
     void *sched_stack_bottom;
     size_t sched_stack_size;
@@ -139,6 +149,7 @@ struct sim_env {
     sim_stack_cache *stack_cache; /* where slabs go back to, or NULL: unmapped */
     size_t stack_size;
     size_t stacks_live;
+    size_t stacks_charged; /* stacks counted in the memory budget (peak of stacks_live) */
     size_t stacks_made;
     simi_condition *conditions; /* live conditions (malloc'ed), freed with the env */
 
@@ -163,6 +174,22 @@ struct sim_env {
     void *trace;             /* FILE* or NULL */
     char message[256];       /* last error message */
 };
+
+/* sim_config.stop: a relaxed load, one predictable branch per event. */
+static inline int simi_stop_requested(const sim_env *env)
+{
+    return env->stop_flag && atomic_load_explicit(env->stop_flag, memory_order_relaxed);
+}
+
+/* 1 while the current run may take another event. The loop asks it between events (in
+ * run_steps, with the stop flag kept in a register), and so does every fast path that
+ * takes the next event in place (sim_wait's, sim_sleep's): a new reason to stop between
+ * events belongs here and in run_steps. A stop request ends the fast path; the loop then
+ * returns SIM_ESTOPPED. */
+static inline int simi_may_go_on(const sim_env *env)
+{
+    return !env->stop && !env->broken && !simi_stop_requested(env);
+}
 
 /* env.c */
 sim_status simi_misuse(sim_env *env, sim_status st, const char *fmt, ...)

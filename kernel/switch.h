@@ -11,6 +11,8 @@
 
 #include "simi.h"
 
+#define SIMI_INLINE static inline __attribute__((always_inline))
+
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
 #define PROCSIM_ASAN 1
@@ -32,8 +34,43 @@
 #include <sanitizer/tsan_interface.h>
 #endif
 
+/* Uniform MXCSR. fcontext saves and restores MXCSR at every switch, and on some x86 CPUs an
+ * ldmxcsr that changes the register, even only in a sticky exception flag, stalls for about
+ * 80 ns, several times the rest of a switch. Exception flags are sticky: once all six are
+ * raised no floating-point operation can lower one. So the kernel raises them all in every
+ * context it makes (make_fcontext copies the creator's MXCSR) and on the scheduler side at
+ * each run's entry; from then on every switch loads the value already in the register.
+ * Control bits (rounding, masks, FTZ/DAZ) are left alone: each context keeps its own. */
+#if defined(__x86_64__)
+#include <xmmintrin.h>
+#define SIMI_MXCSR_FLAGS 0x3fu
+
+/* Raise every exception flag; returns the MXCSR before, for simi_fp_restore_flags. */
+SIMI_INLINE unsigned simi_fp_raise_flags(void)
+{
+    unsigned m = _mm_getcsr();
+    if ((m & SIMI_MXCSR_FLAGS) != SIMI_MXCSR_FLAGS)
+        _mm_setcsr(m | SIMI_MXCSR_FLAGS);
+    return m;
+}
+
+/* Give back the exception flags of `before`; the control bits stay as they are now. */
+SIMI_INLINE void simi_fp_restore_flags(unsigned before)
+{
+    unsigned cur = _mm_getcsr();
+    unsigned want = (cur & ~SIMI_MXCSR_FLAGS) | (before & SIMI_MXCSR_FLAGS);
+    if (want != cur)
+        _mm_setcsr(want);
+}
+
+SIMI_INLINE void simi_fp_restore(unsigned before) { _mm_setcsr(before); }
+#else
+SIMI_INLINE unsigned simi_fp_raise_flags(void) { return 0; }
+SIMI_INLINE void simi_fp_restore_flags(unsigned before) { (void)before; }
+SIMI_INLINE void simi_fp_restore(unsigned before) { (void)before; }
+#endif
+
 #define SIMI_CANARY 0x5eb1c0de5eb1c0deULL
-#define SIMI_INLINE static inline __attribute__((always_inline))
 
 void simi_coro_after_switch(sim_env *env, sim_proc *p); /* coro.c */
 void simi_report_overflow(sim_env *env, sim_proc *p);

@@ -238,6 +238,59 @@ static void test_events_processed_counts_every_processed_event(void **state)
     assert_int_equal(sim_events_processed(f->env), 5);
 }
 
+/* A lone sleeper's own timeout is always the next event, and sim_sleep then takes it in
+ * place, without switching (process.c); sim_step must still take one event per call. */
+static void test_step_takes_one_sleep_of_a_lone_process_at_a_time(void **state)
+{
+    kfix *f = *state;
+    sim_spawn(f->env, "sleeper", sleep_three_times, NULL);
+    for (int i = 0; i <= 3; i++) { /* its start, then one timeout per step */
+        assert_int_equal(sim_step(f->env), SIM_OK);
+        assert_true(sim_now(f->env) == i);
+        assert_int_equal(sim_events_processed(f->env), i + 1);
+    }
+    assert_int_equal(sim_step(f->env), SIM_OK); /* its own event */
+    assert_int_equal(sim_events_processed(f->env), 5);
+    assert_int_equal(sim_step(f->env), SIM_EMPTY);
+}
+
+/* The same for sim_wait on an event it just triggered, which a run takes in place. */
+static void *succeed_then_wait(sim_proc *self, void *arg)
+{
+    (void)arg;
+    sim_event *ev = sim_event_new(sim_proc_env(self));
+    sim_succeed(ev, NULL);
+    sim_wait(self, ev, NULL);
+    sim_unref(ev);
+    return NULL;
+}
+
+static void test_step_takes_one_event_when_a_process_waits_on_a_triggered_one(void **state)
+{
+    kfix *f = *state;
+    sim_spawn(f->env, "waiter", succeed_then_wait, NULL);
+    assert_int_equal(sim_step(f->env), SIM_OK); /* its start: it triggers ev and waits */
+    assert_int_equal(sim_events_processed(f->env), 1);
+    assert_int_equal(sim_step(f->env), SIM_OK); /* ev: it resumes and finishes */
+    assert_int_equal(sim_events_processed(f->env), 2);
+    assert_int_equal(sim_step(f->env), SIM_OK); /* its own event */
+    assert_int_equal(sim_step(f->env), SIM_EMPTY);
+    assert_int_equal(sim_events_processed(f->env), 3);
+}
+
+/* And sim_run(until) stops before a sleep that ends after until, in place or not. */
+static void test_run_until_stops_a_lone_sleeper_in_time(void **state)
+{
+    kfix *f = *state;
+    sim_spawn(f->env, "sleeper", sleep_three_times, NULL);
+    assert_int_equal(sim_run(f->env, 2), SIM_OK);
+    assert_true(sim_now(f->env) == 2);
+    /* its start, the timeout at 1 and the stop event at 2 */
+    assert_int_equal(sim_events_processed(f->env), 3);
+    assert_int_equal(sim_run(f->env, -1), SIM_OK);
+    assert_true(sim_now(f->env) == 3);
+}
+
 /* ---- configuration ------------------------------------------------------------------ */
 
 static void test_start_time_sets_the_initial_clock(void **state)
@@ -363,6 +416,9 @@ int main(void)
         KTEST(test_peek_returns_the_time_of_the_next_event),
         KTEST(test_peek_on_an_empty_queue_returns_infinity),
         KTEST(test_events_processed_counts_every_processed_event),
+        KTEST(test_step_takes_one_sleep_of_a_lone_process_at_a_time),
+        KTEST(test_run_until_stops_a_lone_sleeper_in_time),
+        KTEST(test_step_takes_one_event_when_a_process_waits_on_a_triggered_one),
         cmocka_unit_test(test_start_time_sets_the_initial_clock),
         cmocka_unit_test(test_null_config_gives_a_usable_environment_at_time_zero),
         cmocka_unit_test(test_seed_is_reported_back),
