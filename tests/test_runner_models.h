@@ -60,7 +60,7 @@ static inline const exp_experiment *tm_sleepy(void)
     static const exp_param params[] = TM_SLEEPY_PARAMS;
     static const exp_metric metrics[] = TM_SLEEPY_METRICS;
     static const exp_experiment e = {"sleepy", "exponential sleeps", params, 2, metrics, 2,
-                                     tm_sleepy_replicate, tm_sleepy_analytic};
+                                     tm_sleepy_replicate, tm_sleepy_analytic, NULL};
     return &e;
 }
 
@@ -87,7 +87,7 @@ static inline const exp_experiment *tm_flaky(void)
     static const exp_param params[] = TM_SLEEPY_PARAMS;
     static const exp_metric metrics[] = TM_SLEEPY_METRICS;
     static const exp_experiment e = {"flaky", "exponential sleeps; replication 3 fails",
-                                     params, 2, metrics, 2, tm_flaky_replicate, NULL};
+                                     params, 2, metrics, 2, tm_flaky_replicate, NULL, NULL};
     return &e;
 }
 
@@ -105,7 +105,7 @@ static inline const exp_experiment *tm_empty(void)
 {
     static const exp_metric metrics[] = {{"zero", "always 0"}};
     static const exp_experiment e = {"empty", "does nothing", NULL, 0, metrics, 1,
-                                     tm_empty_replicate, NULL};
+                                     tm_empty_replicate, NULL, NULL};
     return &e;
 }
 
@@ -127,7 +127,7 @@ static inline const exp_experiment *tm_spin(void)
     static const exp_param params[] = {{"work", 100.0, 0.0, 1e6, 1, "thousands of draws"}};
     static const exp_metric metrics[] = {{"sum", "sum of the draws"}};
     static const exp_experiment e = {"spin", "CPU-bound draws", params, 1, metrics, 1,
-                                     tm_spin_replicate, NULL};
+                                     tm_spin_replicate, NULL, NULL};
     return &e;
 }
 
@@ -158,7 +158,7 @@ static inline const exp_experiment *tm_odd(void)
     static const exp_metric metrics[] = {{"a,b", "the parameter"},
                                          {"say \"hi\"", "the end time"}};
     static const exp_experiment e = {"odd", "awkward names and a trace", params, 1, metrics, 2,
-                                     tm_odd_replicate, NULL};
+                                     tm_odd_replicate, NULL, NULL};
     return &e;
 }
 
