@@ -124,6 +124,27 @@ long sim_store_capacity(const sim_store *s);
 size_t sim_store_put_queue_length(const sim_store *s);
 size_t sim_store_get_queue_length(const sim_store *s);
 
+/* ---- reneging in one call ---------------------------------------------------------- *
+ * Wait (from inside process `self`) for a request / get made by the caller, but at most
+ * `patience` (>= 0; INFINITY waits without a timer). This is SimPy's
+ * `yield ev | env.timeout(patience)` and its `ev in results` test, with the `with`
+ * block's exit done for you: when patience runs out, or an interrupt arrives, the request
+ * is released (sim_release) or the get cancelled. *done (may be NULL) says whether the
+ * caller now holds the slot / the item (sim_value(get)) / the amount.
+ * Returns SIM_OK (granted or reneged: see *done), SIM_INTERRUPTED (the cause is
+ * sim_interrupt_cause(self)), SIM_FAILED if the event failed, SIM_EINVAL on bad
+ * arguments (a message in the environment), SIM_ENOMEM. The caller keeps its reference
+ * on the event (sim_unref it as usual) and, when granted, releases the slot as usual.
+ * Departure from SimPy, for gets only: an item or amount handed over at the very instant
+ * patience ran out (triggered but not yet processed) counts as got, where SimPy would
+ * drop it; the same holds for a get carried out before an interrupt.                 */
+sim_status sim_request_within(sim_proc *self, sim_resource *r, sim_event *req,
+                              double patience, int *granted);
+sim_status sim_store_get_within(sim_proc *self, sim_store *s, sim_event *get,
+                                double patience, int *got);
+sim_status sim_container_get_within(sim_proc *self, sim_container *c, sim_event *get,
+                                    double patience, int *got);
+
 #ifdef __cplusplus
 }
 #endif
