@@ -4,7 +4,7 @@
  * processed) and the put queue is scanned at once; gets mirror this. A scan walks its
  * queue in order and goes on while requests succeed: _do_put/_do_get return True on
  * success and None otherwise, so the first request that does not fit ends the scan. */
-#include "sim.h"
+#include "simi.h" /* simi_misuse: errors with their status */
 #include "sim_waitq.h"
 
 #include <math.h>
@@ -35,7 +35,7 @@ sim_container *sim_container_new(sim_env *env, double capacity, double init)
     }
     sim_container *c = calloc(1, sizeof *c);
     if (!c) {
-        sim_env_set_error(env, "out of memory creating a container");
+        simi_misuse(env, SIM_ENOMEM, "out of memory creating a container");
         return NULL;
     }
     c->env = env;
@@ -150,7 +150,7 @@ static sim_event *request(sim_container *c, double amount, int is_put)
     simi_req *q = simi_wq_pool_get(&c->pool);
     if (!q) {
         sim_unref(ev);
-        sim_env_set_error(c->env, "out of memory in a container request");
+        simi_misuse(c->env, SIM_ENOMEM, "out of memory in a container request");
         return NULL;
     }
     q->ev = ev;
@@ -215,4 +215,23 @@ size_t sim_container_put_queue_length(const sim_container *c)
 size_t sim_container_get_queue_length(const sim_container *c)
 {
     return c ? c->getq.n : 0;
+}
+
+/* Copy up to max waiting events of a queue (borrowed), in arrival order; return how many. */
+static size_t list_events(const simi_wq_list *l, sim_event **out, size_t max)
+{
+    size_t i = 0;
+    for (const simi_req *q = l->head; q && out && i < max; q = q->next)
+        out[i++] = q->ev;
+    return l->n;
+}
+
+size_t sim_container_waiting_puts(const sim_container *c, sim_event **out, size_t max)
+{
+    return c ? list_events(&c->putq, out, max) : 0;
+}
+
+size_t sim_container_waiting_gets(const sim_container *c, sim_event **out, size_t max)
+{
+    return c ? list_events(&c->getq, out, max) : 0;
 }

@@ -73,11 +73,13 @@ sim_status simi_misuse(sim_env *env, sim_status st, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(env->message, sizeof env->message, fmt, ap);
     va_end(ap);
+    env->status = st;
     return st;
 }
 
 void sim_env_set_error(sim_env *env, const char *fmt, ...)
 {
+    env->status = SIM_EINVAL;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(env->message, sizeof env->message, fmt, ap);

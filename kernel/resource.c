@@ -11,9 +11,10 @@
  * would examine alone and grant, so it is granted without touching the queue. A record
  * holds a reference on its request only while queued (the resource triggers it later);
  * release events are kept alive by the kernel's queue until their hook has run.      */
-#include "sim.h"
+#include "simi.h" /* simi_misuse: errors with their status */
 #include "sim_waitq.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 enum kind { FIFO, PRIORITY, PREEMPTIVE };
@@ -24,7 +25,7 @@ struct sim_resource {
     long count; /* slots in use */
     enum kind kind;
     simi_wq_queue queue; /* waiting requests: FIFO list, or heap ordered by key then seq */
-    simi_wq_list users;  /* PREEMPTIVE only: granted requests in grant order */
+    simi_wq_list users;  /* granted requests in grant order (SimPy's users) */
     simi_wq_pool pool;   /* request and release records */
     uint64_t seq;
 };
@@ -58,7 +59,7 @@ static sim_resource *resource_new(sim_env *env, long capacity, enum kind kind)
     }
     sim_resource *r = calloc(1, sizeof *r);
     if (!r) {
-        sim_env_set_error(env, "out of memory creating a resource");
+        simi_misuse(env, SIM_ENOMEM, "out of memory creating a resource");
         return NULL;
     }
     r->env = env;
@@ -89,9 +90,9 @@ static void req_free(sim_resource *r, simi_req *q)
 {
     if (q->where == SIMI_WQ_QUEUED)
         sim_unref(q->ev);
+    if (q->proc)
+        sim_unref(sim_proc_event(q->proc));
     if (r->kind == PREEMPTIVE) {
-        if (q->proc)
-            sim_unref(sim_proc_event(q->proc));
         if (q->cause.by)
             sim_unref(sim_proc_event(q->cause.by));
         if (q->cause.by_request)
@@ -123,10 +124,8 @@ static void take_slot(sim_resource *r, simi_req *q)
 {
     r->count++;
     q->where = SIMI_WQ_HOLDING;
-    if (r->kind == PREEMPTIVE) {
-        simi_wq_list_push(&r->users, q);
-        q->usage_since = sim_now(r->env);
-    }
+    simi_wq_list_push(&r->users, q);
+    q->usage_since = sim_now(r->env);
 }
 
 /* Grant the queue head: it leaves the queue, and the kernel's reference replaces ours. */
@@ -199,7 +198,7 @@ static sim_event *request(sim_resource *r, int priority, int preempt_flag)
     if (!q || !simi_wq_queue_reserve(&r->queue)) {
         if (q)
             simi_wq_pool_put(&r->pool, q);
-        sim_env_set_error(r->env, "out of memory in sim_request");
+        simi_misuse(r->env, SIM_ENOMEM, "out of memory in sim_request");
         return NULL;
     }
     int at_once = simi_wq_queue_len(&r->queue) == 0 && r->count < r->capacity;
@@ -211,20 +210,17 @@ static sim_event *request(sim_resource *r, int priority, int preempt_flag)
     q->ev = ev;
     q->owner = r;
     simi_wq_tag(q);
-    if (r->kind != FIFO) {
-        q->seq = r->seq++;
-        q->priority = priority;
-        q->preempt = preempt_flag != 0;
-        q->time = sim_now(r->env);
-        q->usage_since = 0;
-        q->cause = (sim_preempted){0};
-        q->proc = NULL;
-        if (r->kind == PREEMPTIVE) { /* only a preemption needs the process */
-            q->proc = sim_active_process(r->env);
-            if (q->proc)
-                sim_ref(sim_proc_event(q->proc));
-        }
-    }
+    /* Every kind keeps what SimPy's Request shows (sim_request_info): the key fields,
+     * the time, and the process, whose reference preemption also relies on. */
+    q->seq = r->seq++;
+    q->priority = priority;
+    q->preempt = preempt_flag != 0;
+    q->time = sim_now(r->env);
+    q->usage_since = NAN;
+    q->cause = (sim_preempted){0};
+    q->proc = sim_active_process(r->env);
+    if (q->proc)
+        sim_ref(sim_proc_event(q->proc));
     if (at_once) {
         take_slot(r, q);
         return ev;
@@ -265,7 +261,8 @@ static void released(sim_hook *h, sim_event *ev)
     trigger_put(r);
 }
 
-sim_status sim_release(sim_resource *r, sim_event *req)
+/* Release.__init__; *release_ev (if asked) gets a reference on the release event. */
+static sim_status release(sim_resource *r, sim_event *req, sim_event **release_ev)
 {
     if (!r || !req)
         return SIM_EINVAL;
@@ -282,24 +279,36 @@ sim_status sim_release(sim_resource *r, sim_event *req)
     if (!ev) {
         if (rel)
             simi_wq_pool_put(&r->pool, rel);
-        sim_env_set_error(r->env, "out of memory in sim_release");
+        simi_misuse(r->env, SIM_ENOMEM, "out of memory in sim_release");
         return SIM_ENOMEM;
     }
     rel->ev = ev;
     rel->owner = r;
     rel->where = SIMI_WQ_FIRED;
     simi_req_hook(rel, released);
-    sim_unref(ev);
+    sim_unref(ev); /* still alive: the queue holds it until processed */
     /* Request.__exit__: cancel() if still waiting, then release() */
     if (q->where == SIMI_WQ_QUEUED) {
         simi_wq_queue_remove(&r->queue, q);
     } else if (q->where == SIMI_WQ_HOLDING) {
         r->count--;
-        if (r->kind == PREEMPTIVE)
-            simi_wq_list_remove(&r->users, q);
+        simi_wq_list_remove(&r->users, q);
     }
     req_free(r, q);
+    if (release_ev)
+        *release_ev = sim_ref(ev);
     return SIM_OK;
+}
+
+sim_status sim_release(sim_resource *r, sim_event *req)
+{
+    return release(r, req, NULL);
+}
+
+sim_event *sim_release_event(sim_resource *r, sim_event *req)
+{
+    sim_event *ev = NULL;
+    return release(r, req, &ev) == SIM_OK ? ev : NULL;
 }
 
 long sim_resource_count(const sim_resource *r)
@@ -315,4 +324,73 @@ long sim_resource_capacity(const sim_resource *r)
 size_t sim_resource_queue_length(const sim_resource *r)
 {
     return r ? simi_wq_queue_len(&r->queue) : 0;
+}
+
+sim_status sim_request_info(const sim_resource *r, const sim_event *req,
+                            sim_request_state *out)
+{
+    if (!r || !out)
+        return SIM_EINVAL;
+    simi_req *q = simi_wq_pool_find(&r->pool, req);
+    if (!q || q->where == SIMI_WQ_FIRED) {
+        sim_env_set_error(r->env, "sim_request_info: not a live request of this resource");
+        return SIM_EINVAL;
+    }
+    *out = (sim_request_state){
+        .priority = q->priority,
+        .preempt = q->preempt,
+        .time = q->time,
+        .usage_since = q->where == SIMI_WQ_QUEUED || q->where == SIMI_WQ_NOWHERE
+                           ? NAN
+                           : q->usage_since,
+        .proc = q->proc,
+        .is_queued = q->where == SIMI_WQ_QUEUED,
+        .is_holding = q->where == SIMI_WQ_HOLDING,
+        .is_preempted = q->where == SIMI_WQ_PREEMPTED,
+    };
+    return SIM_OK;
+}
+
+size_t sim_resource_users(const sim_resource *r, sim_event **out, size_t max)
+{
+    if (!r)
+        return 0;
+    size_t i = 0;
+    for (const simi_req *q = r->users.head; q && out && i < max; q = q->next)
+        out[i++] = q->ev;
+    return r->users.n;
+}
+
+/* The heap holds the queue in heap order; SimPy's queue is sorted by key. */
+static int queue_order(const void *a, const void *b)
+{
+    const simi_req *x = *(simi_req *const *)a, *y = *(simi_req *const *)b;
+    return queue_less(x, y) ? -1 : queue_less(y, x) ? 1 : 0;
+}
+
+size_t sim_resource_queue(const sim_resource *r, sim_event **out, size_t max)
+{
+    if (!r)
+        return 0;
+    size_t n = simi_wq_queue_len(&r->queue);
+    if (!out || max == 0)
+        return n;
+    if (!r->queue.less) {
+        size_t i = 0;
+        for (const simi_req *q = r->queue.list.head; q && i < max; q = q->next)
+            out[i++] = q->ev;
+        return n;
+    }
+    simi_req **sorted = malloc(n * sizeof *sorted);
+    if (!sorted) {
+        simi_misuse(r->env, SIM_ENOMEM, "out of memory in sim_resource_queue");
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        sorted[i] = r->queue.a[i];
+    qsort(sorted, n, sizeof *sorted, queue_order);
+    for (size_t i = 0; i < n && i < max; i++)
+        out[i] = sorted[i]->ev;
+    free(sorted);
+    return n;
 }

@@ -91,6 +91,11 @@ uint64_t sim_events_processed(const sim_env *env);
 
 int sim_env_error(const sim_env *env);                 /* error code of a failed run */
 const char *sim_env_error_message(const sim_env *env); /* last misuse or failure text */
+/* The status that last message went with: a failed constructor (NULL from sim_timeout,
+ * sim_all_of, sim_resource_new...) leaves SIM_EINVAL, SIM_ESTATE or SIM_ENOMEM here.
+ * Like errno it is not cleared by later successes; SIM_OK if nothing went wrong yet.
+ * sim_env_set_error records SIM_EINVAL.                                             */
+sim_status sim_env_status(const sim_env *env);
 /* Set the message (printf-like): models and resources explain their own errors. */
 void sim_env_set_error(sim_env *env, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -118,6 +123,11 @@ int sim_is_processed(const sim_event *ev);
 int sim_is_ok(const sim_event *ev);  /* valid once triggered */
 void *sim_value(const sim_event *ev); /* valid once triggered and ok */
 int sim_error(const sim_event *ev);   /* valid once triggered and failed */
+/* sim_is_ok and sim_value on an untriggered event answer 0 / NULL and report the misuse
+ * (SIM_ESTATE in sim_env_status, and a message), where SimPy raises. sim_event_result
+ * says it in its status: SIM_OK (*value set), SIM_FAILED, SIM_ESTATE (not triggered). */
+sim_status sim_event_result(const sim_event *ev, void **value);
+int sim_is_defused(const sim_event *ev); /* sim_defuse was called, or a waiter handled it */
 sim_env *sim_event_env(const sim_event *ev);
 
 /* Hooks: a callback run when `ev` is processed, in one ordered list with the processes
@@ -154,6 +164,11 @@ sim_event *sim_proc_event(sim_proc *p); /* the process as an event (borrowed) */
 const char *sim_proc_name(const sim_proc *p);
 int sim_proc_is_alive(const sim_proc *p); /* function has not returned yet */
 sim_env *sim_proc_env(const sim_proc *p);
+/* SimPy's Process.target: the event p is waiting on (its start event before it started),
+ * or NULL (running, or finished). Borrowed: valid until p resumes; a sim_sleep shows its internal timeout. */
+sim_event *sim_proc_target(const sim_proc *p);
+/* Drop a handle from sim_process: sim_unref(sim_proc_event(p)) in one call. */
+void sim_proc_unref(sim_proc *p);
 
 /* Wait for `ev` from inside the running process `self`. SIM_OK: *value (may be NULL) gets
  * the event's value. SIM_FAILED: the event failed, sim_error(ev) says with what (the

@@ -59,6 +59,29 @@ sim_event *sim_request_prio(sim_resource *r, int priority, int preempt);
  * SIM_EINVAL if req is not a live request of r (made elsewhere, or released already). */
 sim_status sim_release(sim_resource *r, sim_event *req);
 
+/* Returns the release event (one reference for the caller), which a process may wait
+ * on: SimPy's `yield resource.release(req)`. NULL (message in the env) on error. */
+sim_event *sim_release_event(sim_resource *r, sim_event *req);
+
+/* What SimPy's Request shows, for any kind of resource (FIFO: priority 0, preempt 1). */
+typedef struct {
+    int priority, preempt;
+    double time;        /* when requested */
+    double usage_since; /* when granted; NaN while queued */
+    sim_proc *proc;     /* the requesting process (NULL outside one); borrowed */
+    int is_queued;      /* waiting in the queue */
+    int is_holding;     /* holds a slot */
+    int is_preempted;   /* lost its slot to a preemption, not yet released */
+} sim_request_state;
+/* O(1). SIM_EINVAL if req is not a live request of r (released, or someone else's). */
+sim_status sim_request_info(const sim_resource *r, const sim_event *req,
+                            sim_request_state *out);
+/* SimPy's users and queue: copy up to max requests (borrowed) into out and return how
+ * many there are. Users come in grant order, O(n); the queue in service order, O(n) for
+ * a FIFO Resource and O(n log n) plus a temporary array for priority ones.          */
+size_t sim_resource_users(const sim_resource *r, sim_event **out, size_t max);
+size_t sim_resource_queue(const sim_resource *r, sim_event **out, size_t max);
+
 long sim_resource_count(const sim_resource *r); /* slots in use */
 long sim_resource_capacity(const sim_resource *r);
 size_t sim_resource_queue_length(const sim_resource *r); /* requests waiting */
@@ -92,6 +115,10 @@ double sim_container_level(const sim_container *c);
 double sim_container_capacity(const sim_container *c);
 size_t sim_container_put_queue_length(const sim_container *c);
 size_t sim_container_get_queue_length(const sim_container *c);
+/* SimPy's put_queue / get_queue: copy up to max waiting events (borrowed) into out, in
+ * arrival order, and return how many wait. O(n). */
+size_t sim_container_waiting_puts(const sim_container *c, sim_event **out, size_t max);
+size_t sim_container_waiting_gets(const sim_container *c, sim_event **out, size_t max);
 
 /* ---- Store, FilterStore, PriorityStore: discrete items (void *) ---------------------- */
 typedef struct sim_store sim_store;
@@ -123,6 +150,9 @@ void *sim_store_item(const sim_store *s, size_t i); /* i-th item in get order; N
 long sim_store_capacity(const sim_store *s);
 size_t sim_store_put_queue_length(const sim_store *s);
 size_t sim_store_get_queue_length(const sim_store *s);
+/* SimPy's put_queue / get_queue, as for containers above. O(n). */
+size_t sim_store_waiting_puts(const sim_store *s, sim_event **out, size_t max);
+size_t sim_store_waiting_gets(const sim_store *s, sim_event **out, size_t max);
 
 /* ---- reneging in one call ---------------------------------------------------------- *
  * Wait (from inside process `self`) for a request / get made by the caller, but at most

@@ -159,6 +159,7 @@ struct sim_env {
     sim_rng rng[SIMI_STREAMS];
     void *trace;             /* FILE* or NULL */
     char message[256];       /* last error message */
+    sim_status status;       /* the status that message went with (sim_env_status) */
 };
 
 /* env.c */

@@ -15,7 +15,7 @@
  * Items: a ring buffer for Store and FilterStore (pop front O(1), removing item i shifts
  * the shorter side), a binary heap keyed by (priority, put order) for PriorityStore.
  * SimPy's heapq is not stable; equal priorities here come out first in, first out.     */
-#include "sim.h"
+#include "simi.h" /* simi_misuse: errors with their status */
 #include "sim_waitq.h"
 
 #include <stdlib.h>
@@ -50,7 +50,7 @@ static sim_store *store_new(sim_env *env, long capacity, enum kind kind)
     }
     sim_store *s = calloc(1, sizeof *s);
     if (!s) {
-        sim_env_set_error(env, "out of memory creating a store");
+        simi_misuse(env, SIM_ENOMEM, "out of memory creating a store");
         return NULL;
     }
     s->env = env;
@@ -236,7 +236,7 @@ static void trigger_put(sim_store *s)
     if (!q || s->n >= (size_t)s->capacity)
         return;
     if (!items_reserve(s)) { /* the put stays queued; a later scan may manage */
-        sim_env_set_error(s->env, "out of memory storing an item");
+        simi_misuse(s->env, SIM_ENOMEM, "out of memory storing an item");
         return;
     }
     add_item(s, q->item, q->item_priority);
@@ -297,7 +297,7 @@ static simi_req *new_record(sim_store *s)
 {
     simi_req *q = simi_wq_pool_get(&s->pool);
     if (!q)
-        sim_env_set_error(s->env, "out of memory in a store request");
+        simi_misuse(s->env, SIM_ENOMEM, "out of memory in a store request");
     return q;
 }
 
@@ -450,4 +450,23 @@ size_t sim_store_put_queue_length(const sim_store *s)
 size_t sim_store_get_queue_length(const sim_store *s)
 {
     return s ? s->getq.n : 0;
+}
+
+/* Copy up to max waiting events of a queue (borrowed), in arrival order; return how many. */
+static size_t list_events(const simi_wq_list *l, sim_event **out, size_t max)
+{
+    size_t i = 0;
+    for (const simi_req *q = l->head; q && out && i < max; q = q->next)
+        out[i++] = q->ev;
+    return l->n;
+}
+
+size_t sim_store_waiting_puts(const sim_store *s, sim_event **out, size_t max)
+{
+    return s ? list_events(&s->putq, out, max) : 0;
+}
+
+size_t sim_store_waiting_gets(const sim_store *s, sim_event **out, size_t max)
+{
+    return s ? list_events(&s->getq, out, max) : 0;
 }
