@@ -40,6 +40,7 @@ void sim_env_free(sim_env *env)
     simi_conditions_free(env);
     simi_pools_free(env);
     simi_coro_free_all(env);
+    simi_arg_copies_free(env);
     free(env);
 }
 

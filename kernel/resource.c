@@ -192,7 +192,7 @@ static void trigger_put(sim_resource *r)
 /* SimPy's Put.__init__: join the queue, then examine its head. A request that finds the
  * queue empty and a slot free is the one the scan would examine and grant: its event is
  * made triggered (a zero timeout is scheduled exactly as a succeed at creation would be). */
-static sim_event *request(sim_resource *r, int priority, int preempt_flag)
+static sim_event *request(sim_resource *r, int priority, int preempt_flag, double time)
 {
     simi_req *q = simi_wq_pool_get(&r->pool);
     if (!q || !simi_wq_queue_reserve(&r->queue)) {
@@ -215,7 +215,7 @@ static sim_event *request(sim_resource *r, int priority, int preempt_flag)
     q->seq = r->seq++;
     q->priority = priority;
     q->preempt = preempt_flag != 0;
-    q->time = sim_now(r->env);
+    q->time = time;
     q->usage_since = NAN;
     q->cause = (sim_preempted){0};
     q->proc = sim_active_process(r->env);
@@ -243,12 +243,28 @@ sim_event *sim_request_prio(sim_resource *r, int priority, int preempt)
         sim_env_set_error(r->env, "sim_request_prio needs a priority or preemptive resource");
         return NULL;
     }
-    return request(r, priority, preempt);
+    return request(r, priority, preempt, sim_now(r->env));
+}
+
+sim_event *sim_request_prio_at(sim_resource *r, int priority, int preempt, double time)
+{
+    if (!r)
+        return NULL;
+    if (r->kind == FIFO) {
+        sim_env_set_error(r->env, "sim_request_prio_at needs a priority or preemptive resource");
+        return NULL;
+    }
+    if (!(time <= sim_now(r->env))) {
+        sim_env_set_error(r->env, "sim_request_prio_at: time %g is not <= now (%g)", time,
+                          sim_now(r->env));
+        return NULL;
+    }
+    return request(r, priority, preempt, time);
 }
 
 sim_event *sim_request(sim_resource *r)
 {
-    return r ? request(r, 0, 1) : NULL;
+    return r ? request(r, 0, 1, sim_now(r->env)) : NULL;
 }
 
 /* The release event was processed: SimPy's Get callback _trigger_put. */

@@ -160,6 +160,11 @@ void *sim_condition_lookup(const sim_event *cond, const sim_event *ev, int *foun
  * `name` (copied, may be NULL) appears in stack-overflow reports. */
 sim_proc *sim_process(sim_env *env, const char *name, sim_proc_fn fn, void *arg);
 sim_status sim_spawn(sim_env *env, const char *name, sim_proc_fn fn, void *arg);
+/* sim_spawn on a copy of the size bytes at arg: fn gets a pointer to the copy (aligned
+ * for any type), valid until fn returns (do not return a pointer into it); the copy is
+ * freed then, or by sim_env_free if the process never finishes. */
+sim_status sim_spawn_copy(sim_env *env, const char *name, sim_proc_fn fn, const void *arg,
+                          size_t size);
 sim_event *sim_proc_event(sim_proc *p); /* the process as an event (borrowed) */
 const char *sim_proc_name(const sim_proc *p);
 int sim_proc_is_alive(const sim_proc *p); /* function has not returned yet */

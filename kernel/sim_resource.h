@@ -51,8 +51,17 @@ sim_event *sim_request(sim_resource *r);
  * that may preempt, then insertion order. On a PreemptiveResource a request with
  * preempt != 0 takes the slot of the holder with the largest key (priority, request time,
  * !preempt; the most recently granted among equals) if that key is larger than its own.
- * Only for priority and preemptive resources (SIM_EINVAL on a FIFO Resource). */
+ * Only for priority and preemptive resources (SIM_EINVAL on a FIFO Resource).
+ * Preempted before resuming: when a request is granted and, at the same time, preempted
+ * before its process resumed from waiting on it, that wait returns SIM_INTERRUPTED with
+ * the sim_preempted cause (the interrupt is URGENT, the grant NORMAL), exactly as in
+ * SimPy; the process holds nothing but must still sim_release the request. */
 sim_event *sim_request_prio(sim_resource *r, int priority, int preempt);
+/* As sim_request_prio, but queued as if made at `time` (<= now): the documented way to
+ * re-request after a preemption keeping one's place. Take the old request's time from
+ * sim_request_info (or sim_preempted's usage_since for "since it was granted") before
+ * releasing it; among equal priorities the older time is served first.             */
+sim_event *sim_request_prio_at(sim_resource *r, int priority, int preempt, double time);
 /* SimPy's `with` exit: a granted request frees its slot (the next request is granted when
  * the internal release event is processed, at the current time); a waiting request leaves
  * the queue; a preempted one only schedules the release event. Does not unref `req`.

@@ -160,6 +160,7 @@ struct sim_env {
     void *trace;             /* FILE* or NULL */
     char message[256];       /* last error message */
     sim_status status;       /* the status that message went with (sim_env_status) */
+    struct simi_arg_copy *arg_copies; /* sim_spawn_copy's live copies (spawn_copy.c) */
 };
 
 /* env.c */
@@ -169,6 +170,9 @@ sim_status simi_misuse(sim_env *env, sim_status st, const char *fmt, ...)
 #endif
     ;
 
+/* spawn_copy.c */
+typedef struct simi_arg_copy simi_arg_copy;
+void simi_arg_copies_free(sim_env *env);
 /* event.c */
 int simi_event_pool_grow(sim_env *env);
 /* Make ev a fresh pending event of env, with no owner yet. */
