@@ -25,9 +25,10 @@ struct sim_resource {
     long count; /* slots in use */
     enum kind kind;
     simi_wq_queue queue; /* waiting requests: FIFO list, or heap ordered by key then seq */
-    simi_wq_list users;  /* granted requests in grant order (SimPy's users) */
+    simi_wq_list users;  /* PREEMPTIVE only: granted requests in grant order */
     simi_wq_pool pool;   /* request and release records */
     uint64_t seq;
+    uint64_t grants; /* grant counter: a holder's seq is its grant number */
 };
 
 /* SimPy's PriorityRequest.key = (priority, time, not preempt). */
@@ -91,7 +92,7 @@ static void req_free(sim_resource *r, simi_req *q)
     if (q->where == SIMI_WQ_QUEUED)
         sim_unref(q->ev);
     if (q->proc)
-        sim_unref(sim_proc_event(q->proc));
+        simi_event_release(&q->proc->ev); /* inline: once per request */
     if (r->kind == PREEMPTIVE) {
         if (q->cause.by)
             sim_unref(sim_proc_event(q->cause.by));
@@ -124,8 +125,10 @@ static void take_slot(sim_resource *r, simi_req *q)
 {
     r->count++;
     q->where = SIMI_WQ_HOLDING;
-    simi_wq_list_push(&r->users, q);
     q->usage_since = sim_now(r->env);
+    q->seq = r->grants++; /* the queue is done with it; sim_resource_users sorts by it */
+    if (r->kind == PREEMPTIVE)
+        simi_wq_list_push(&r->users, q);
 }
 
 /* Grant the queue head: it leaves the queue, and the kernel's reference replaces ours. */
@@ -210,17 +213,21 @@ static sim_event *request(sim_resource *r, int priority, int preempt_flag, doubl
     q->ev = ev;
     q->owner = r;
     simi_wq_tag(q);
-    /* Every kind keeps what SimPy's Request shows (sim_request_info): the key fields,
-     * the time, and the process, whose reference preemption also relies on. */
-    q->seq = r->seq++;
-    q->priority = priority;
-    q->preempt = preempt_flag != 0;
+    /* Every kind keeps what SimPy's Request shows (sim_request_info): the time and the
+     * process (whose reference preemption also relies on), and the key fields, which a
+     * FIFO resource never orders by (sim_request_info answers SimPy's 0 and 1 there). */
+    if (r->kind != FIFO) {
+        q->seq = r->seq++;
+        q->priority = priority;
+        q->preempt = preempt_flag != 0;
+    }
     q->time = time;
     q->usage_since = NAN;
-    q->cause = (sim_preempted){0};
-    q->proc = sim_active_process(r->env);
+    if (r->kind == PREEMPTIVE)
+        q->cause = (sim_preempted){0};
+    q->proc = r->env->active;
     if (q->proc)
-        sim_ref(sim_proc_event(q->proc));
+        q->proc->ev.refs++;
     if (at_once) {
         take_slot(r, q);
         return ev;
@@ -308,7 +315,8 @@ static sim_status release(sim_resource *r, sim_event *req, sim_event **release_e
         simi_wq_queue_remove(&r->queue, q);
     } else if (q->where == SIMI_WQ_HOLDING) {
         r->count--;
-        simi_wq_list_remove(&r->users, q);
+        if (r->kind == PREEMPTIVE)
+            simi_wq_list_remove(&r->users, q);
     }
     req_free(r, q);
     if (release_ev)
@@ -352,9 +360,10 @@ sim_status sim_request_info(const sim_resource *r, const sim_event *req,
         sim_env_set_error(r->env, "sim_request_info: not a live request of this resource");
         return SIM_EINVAL;
     }
+    int fifo = r->kind == FIFO;
     *out = (sim_request_state){
-        .priority = q->priority,
-        .preempt = q->preempt,
+        .priority = fifo ? 0 : q->priority,
+        .preempt = fifo ? 1 : q->preempt,
         .time = q->time,
         .usage_since = q->where == SIMI_WQ_QUEUED || q->where == SIMI_WQ_NOWHERE
                            ? NAN
@@ -367,14 +376,49 @@ sim_status sim_request_info(const sim_resource *r, const sim_event *req,
     return SIM_OK;
 }
 
+typedef struct {
+    simi_req **a;
+    size_t n;
+} holders;
+
+static void collect_holder(simi_req *q, void *ctx)
+{
+    holders *h = ctx;
+    if (q->where == SIMI_WQ_HOLDING)
+        h->a[h->n++] = q;
+}
+
+static int grant_order(const void *a, const void *b)
+{
+    const simi_req *x = *(simi_req *const *)a, *y = *(simi_req *const *)b;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* Only preemption needs the users in a list; the other kinds keep the hot path free of
+ * it and find their holders here, among the live records, sorted by grant number. */
 size_t sim_resource_users(const sim_resource *r, sim_event **out, size_t max)
 {
     if (!r)
         return 0;
-    size_t i = 0;
-    for (const simi_req *q = r->users.head; q && out && i < max; q = q->next)
-        out[i++] = q->ev;
-    return r->users.n;
+    size_t n = (size_t)r->count, i = 0;
+    if (!out || max == 0 || n == 0)
+        return n;
+    if (r->kind == PREEMPTIVE) {
+        for (const simi_req *q = r->users.head; q && i < max; q = q->next)
+            out[i++] = q->ev;
+        return n;
+    }
+    holders h = {malloc(n * sizeof *h.a), 0};
+    if (!h.a) {
+        simi_misuse(r->env, SIM_ENOMEM, "out of memory in sim_resource_users");
+        return 0;
+    }
+    simi_wq_pool_each((simi_wq_pool *)&r->pool, collect_holder, &h);
+    qsort(h.a, h.n, sizeof *h.a, grant_order);
+    for (; i < h.n && i < max; i++)
+        out[i] = h.a[i]->ev;
+    free(h.a);
+    return n;
 }
 
 /* The heap holds the queue in heap order; SimPy's queue is sorted by key. */

@@ -86,8 +86,10 @@ typedef struct {
 sim_status sim_request_info(const sim_resource *r, const sim_event *req,
                             sim_request_state *out);
 /* SimPy's users and queue: copy up to max requests (borrowed) into out and return how
- * many there are. Users come in grant order, O(n); the queue in service order, O(n) for
- * a FIFO Resource and O(n log n) plus a temporary array for priority ones.          */
+ * many there are. Users come in grant order: O(n) on a preemptive resource; on the
+ * others O(live records) plus a sort (their hot path keeps no users list). The queue
+ * comes in service order, O(n) for a FIFO Resource, O(n log n) for priority ones.
+ * Both allocate a temporary array only when they sort.                             */
 size_t sim_resource_users(const sim_resource *r, sim_event **out, size_t max);
 size_t sim_resource_queue(const sim_resource *r, sim_event **out, size_t max);
 
