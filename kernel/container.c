@@ -6,6 +6,7 @@
  * success and None otherwise, so the first request that does not fit ends the scan. */
 #include "simi.h" /* simi_misuse: errors with their status */
 #include "sim_waitq.h"
+#include "simi_monitor.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -15,7 +16,14 @@ struct sim_container {
     double capacity, level;
     simi_wq_list putq, getq; /* waiting requests, in arrival order */
     simi_wq_pool pool;
+    sim_monitor *mon; /* NULL unless monitored */
 };
+
+static inline void monitor(sim_container *c)
+{
+    if (__builtin_expect(c->mon != NULL, 0))
+        simi_mon_set(c->mon, c->level, (double)c->getq.n, (double)c->putq.n);
+}
 
 sim_container *sim_container_new(sim_env *env, double capacity, double init)
 {
@@ -61,6 +69,7 @@ void sim_container_free(sim_container *c)
         return;
     simi_wq_pool_each(&c->pool, forget, &c->pool);
     simi_wq_pool_fini(&c->pool);
+    free(c->mon);
     free(c);
 }
 
@@ -101,6 +110,8 @@ static void trigger_get(sim_container *c)
             leave_queue(&c->getq, q);
         } else if (c->level >= q->amount) {
             c->level -= q->amount;
+            if (__builtin_expect(c->mon != NULL, 0))
+                simi_mon_wait(c->mon, sim_now(c->env) - q->since);
             sim_succeed(q->ev, NULL);
             leave_queue(&c->getq, q);
         } else {
@@ -126,6 +137,7 @@ static void processed(sim_hook *h, sim_event *ev)
         trigger_get(c);
     else
         trigger_put(c);
+    monitor(c);
 }
 
 /* SimPy's Put/Get.__init__: join the queue (tagged for cancel, our reference held while
@@ -157,6 +169,7 @@ static sim_event *request(sim_container *c, double amount, int is_put)
     q->owner = c;
     q->is_put = (unsigned char)is_put;
     q->amount = amount;
+    q->since = sim_now(c->env);
     q->where = SIMI_WQ_QUEUED;
     simi_wq_tag(q);
     sim_ref(ev);
@@ -166,6 +179,7 @@ static sim_event *request(sim_container *c, double amount, int is_put)
         trigger_put(c);
     else
         trigger_get(c);
+    monitor(c);
     return ev;
 }
 
@@ -194,6 +208,7 @@ sim_status sim_container_cancel(sim_container *c, sim_event *ev)
         return SIM_OK; /* Put/Get.cancel: only untriggered requests leave the queue */
     simi_wq_list_remove(q->is_put ? &c->putq : &c->getq, q);
     forget(q, &c->pool);
+    monitor(c);
     return SIM_OK;
 }
 
@@ -234,4 +249,12 @@ size_t sim_container_waiting_puts(const sim_container *c, sim_event **out, size_
 size_t sim_container_waiting_gets(const sim_container *c, sim_event **out, size_t max)
 {
     return c ? list_events(&c->getq, out, max) : 0;
+}
+
+sim_monitor *sim_container_monitor(sim_container *c)
+{
+    if (c && !c->mon)
+        c->mon = simi_mon_new(c->env, c->capacity, c->level, (double)c->getq.n,
+                              (double)c->putq.n);
+    return c ? c->mon : NULL;
 }

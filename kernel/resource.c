@@ -13,6 +13,7 @@
  * release events are kept alive by the kernel's queue until their hook has run.      */
 #include "simi.h" /* simi_misuse: errors with their status */
 #include "sim_waitq.h"
+#include "simi_monitor.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -29,7 +30,15 @@ struct sim_resource {
     simi_wq_pool pool;   /* request and release records */
     uint64_t seq;
     uint64_t grants; /* grant counter: a holder's seq is its grant number */
+    sim_monitor *mon; /* NULL unless monitored */
 };
+
+/* After each operation: the monitor sees the new slot count and queue length. */
+static inline void monitor(sim_resource *r)
+{
+    if (__builtin_expect(r->mon != NULL, 0))
+        simi_mon_set(r->mon, (double)r->count, (double)simi_wq_queue_len(&r->queue), 0);
+}
 
 /* SimPy's PriorityRequest.key = (priority, time, not preempt). */
 static int key_cmp(const simi_req *a, const simi_req *b)
@@ -118,6 +127,7 @@ void sim_resource_free(sim_resource *r)
     simi_wq_pool_each(&r->pool, forget, r);
     simi_wq_queue_fini(&r->queue);
     simi_wq_pool_fini(&r->pool);
+    free(r->mon);
     free(r);
 }
 
@@ -127,6 +137,8 @@ static void take_slot(sim_resource *r, simi_req *q)
     q->where = SIMI_WQ_HOLDING;
     q->usage_since = sim_now(r->env);
     q->seq = r->grants++; /* the queue is done with it; sim_resource_users sorts by it */
+    if (__builtin_expect(r->mon != NULL, 0))
+        simi_mon_wait(r->mon, q->usage_since - q->time);
     if (r->kind == PREEMPTIVE)
         simi_wq_list_push(&r->users, q);
 }
@@ -138,6 +150,7 @@ static void grant(sim_resource *r, simi_req *q)
     take_slot(r, q);
     sim_succeed(q->ev, NULL);
     sim_unref(q->ev);
+    monitor(r);
 }
 
 /* PreemptiveResource._do_put: evict the user with the largest key (the last granted
@@ -230,6 +243,7 @@ static sim_event *request(sim_resource *r, int priority, int preempt_flag, doubl
         q->proc->ev.refs++;
     if (at_once) {
         take_slot(r, q);
+        monitor(r);
         return ev;
     }
     sim_ref(ev); /* ours while queued; the caller has the one from sim_event_new */
@@ -239,6 +253,7 @@ static sim_event *request(sim_resource *r, int priority, int preempt_flag, doubl
         trigger_put(r);
     else
         live_head(r); /* every slot taken: the scan can only drop triggered heads */
+    monitor(r);
     return ev;
 }
 
@@ -281,7 +296,7 @@ static void released(sim_hook *h, sim_event *ev)
     sim_resource *r = rel->owner;
     (void)ev;
     simi_wq_pool_put(&r->pool, rel);
-    trigger_put(r);
+    trigger_put(r); /* a grant there tells the monitor */
 }
 
 /* Release.__init__; *release_ev (if asked) gets a reference on the release event. */
@@ -319,6 +334,7 @@ static sim_status release(sim_resource *r, sim_event *req, sim_event **release_e
             simi_wq_list_remove(&r->users, q);
     }
     req_free(r, q);
+    monitor(r);
     if (release_ev)
         *release_ev = sim_ref(ev);
     return SIM_OK;
@@ -453,4 +469,12 @@ size_t sim_resource_queue(const sim_resource *r, sim_event **out, size_t max)
         out[i] = sorted[i]->ev;
     free(sorted);
     return n;
+}
+
+sim_monitor *sim_resource_monitor(sim_resource *r)
+{
+    if (r && !r->mon)
+        r->mon = simi_mon_new(r->env, (double)r->capacity, (double)r->count,
+                              (double)simi_wq_queue_len(&r->queue), 0);
+    return r ? r->mon : NULL;
 }

@@ -27,6 +27,7 @@
 
 #include <limits.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sim.h" /* sim.h includes this file at its end; either order works */
 
@@ -164,6 +165,35 @@ size_t sim_store_get_queue_length(const sim_store *s);
 /* SimPy's put_queue / get_queue, as for containers above. O(n). */
 size_t sim_store_waiting_puts(const sim_store *s, sim_event **out, size_t max);
 size_t sim_store_waiting_gets(const sim_store *s, sim_event **out, size_t max);
+
+/* ---- monitors: opt-in statistics of one resource, store or container ----------------- *
+ * sim_*_monitor turns monitoring on from now (the first call; later calls return the
+ * same monitor) and returns it; the owner frees it with itself. Off, an object pays one
+ * branch per operation. A monitor integrates over a window, from its start (or the last
+ * sim_monitor_reset: the warm-up deletion) to now, or to its freeze time ("until
+ * closing"): the level (slots in use, a container's level, a store's items), the wait
+ * queue (requests or gets) and the put queue; and it tallies the waits, request to
+ * grant (or get to hand-over), of requests served within the window.               */
+typedef struct sim_monitor sim_monitor;
+typedef struct {
+    double start, end;     /* the window */
+    double level_mean;     /* time-average slots in use / level / items over the window */
+    double level_max;
+    double utilisation;    /* level_mean / capacity; NaN for an infinite capacity */
+    double queue_mean, queue_max;         /* waiting requests or gets */
+    double put_queue_mean, put_queue_max; /* waiting puts (always 0 for a resource) */
+    uint64_t served;       /* requests granted / gets served within the window */
+    double wait_mean, wait_max; /* of those, from request to grant; NaN if none */
+} sim_monitor_report;
+sim_monitor *sim_resource_monitor(sim_resource *r);
+sim_monitor *sim_store_monitor(sim_store *s);
+sim_monitor *sim_container_monitor(sim_container *c);
+/* Forget everything before now; the current values carry on. */
+void sim_monitor_reset(sim_monitor *m);
+/* Stop the window at `at` (>= now, else SIM_EINVAL): later changes and waits do not count. */
+sim_status sim_monitor_freeze(sim_monitor *m, double at);
+/* The window's statistics up to now (or the freeze time). O(1). */
+sim_status sim_monitor_read(const sim_monitor *m, sim_monitor_report *out);
 
 /* ---- reneging in one call ---------------------------------------------------------- *
  * Wait (from inside process `self`) for a request / get made by the caller, but at most

@@ -17,6 +17,7 @@
  * SimPy's heapq is not stable; equal priorities here come out first in, first out.     */
 #include "simi.h" /* simi_misuse: errors with their status */
 #include "sim_waitq.h"
+#include "simi_monitor.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,20 @@ struct sim_store {
     uint64_t seq; /* put order of items */
     simi_wq_list putq, getq; /* waiting requests, in arrival order */
     simi_wq_pool pool;
+    sim_monitor *mon; /* NULL unless monitored */
 };
+
+static inline void monitor(sim_store *s)
+{
+    if (__builtin_expect(s->mon != NULL, 0))
+        simi_mon_set(s->mon, (double)s->n, (double)s->getq.n, (double)s->putq.n);
+}
+
+static inline void monitor_wait(sim_store *s, double since)
+{
+    if (__builtin_expect(s->mon != NULL, 0))
+        simi_mon_wait(s->mon, sim_now(s->env) - since);
+}
 
 static sim_store *store_new(sim_env *env, long capacity, enum kind kind)
 {
@@ -92,6 +106,7 @@ void sim_store_free(sim_store *s)
     simi_wq_pool_each(&s->pool, forget, &s->pool);
     simi_wq_pool_fini(&s->pool);
     free(s->it);
+    free(s->mon);
     free(s);
 }
 
@@ -250,6 +265,7 @@ static void trigger_get(sim_store *s)
         simi_req *q = live_head(s, &s->getq);
         if (!q || s->n == 0)
             return;
+        monitor_wait(s, q->since);
         sim_succeed(q->ev, take_first(s));
         leave_queue(s, &s->getq, q);
         return;
@@ -264,6 +280,7 @@ static void trigger_get(sim_store *s)
             for (size_t i = 0; i < s->n; i++) {
                 void *item = ring_at(s, i)->item;
                 if (!q->pred || q->pred(item, q->ctx)) {
+                    monitor_wait(s, q->since);
                     sim_succeed(q->ev, ring_take(s, i));
                     leave_queue(s, &s->getq, q);
                     break;
@@ -291,6 +308,7 @@ static void processed(sim_hook *h, sim_event *ev)
         trigger_get(s);
     else
         trigger_put(s);
+    monitor(s);
 }
 
 static simi_req *new_record(sim_store *s)
@@ -333,7 +351,11 @@ static inline sim_event *put(sim_store *s, void *item, double priority)
 
 sim_event *sim_store_put(sim_store *s, void *item)
 {
-    return s ? put(s, item, 0.0) : NULL;
+    if (!s)
+        return NULL;
+    sim_event *ev = put(s, item, 0.0);
+    monitor(s);
+    return ev;
 }
 
 sim_event *sim_priority_store_put(sim_store *s, void *item, double priority)
@@ -348,7 +370,9 @@ sim_event *sim_priority_store_put(sim_store *s, void *item, double priority)
         sim_env_set_error(s->env, "sim_priority_store_put: priority is NaN");
         return NULL;
     }
-    return put(s, item, priority);
+    sim_event *ev = put(s, item, priority);
+    monitor(s);
+    return ev;
 }
 
 /* SimPy's Get.__init__: join the get queue, hook _trigger_put, scan the get queue. The
@@ -362,8 +386,10 @@ static inline sim_event *get(sim_store *s, sim_store_filter pred, void *ctx)
     sim_event *ev;
     if (at_once && !hook) { /* no record needed */
         ev = sim_timeout(s->env, 0, first_item(s));
-        if (ev)
+        if (ev) {
+            monitor_wait(s, sim_now(s->env));
             take_first(s);
+        }
         return ev;
     }
     simi_req *q = new_record(s);
@@ -380,12 +406,14 @@ static inline sim_event *get(sim_store *s, sim_store_filter pred, void *ctx)
     if (hook)
         simi_req_hook(q, processed);
     if (at_once) {
+        monitor_wait(s, sim_now(s->env));
         take_first(s);
         q->where = SIMI_WQ_FIRED;
         return ev;
     }
     q->pred = pred;
     q->ctx = ctx;
+    q->since = sim_now(s->env);
     enqueue(&s->getq, q);
     trigger_get(s);
     return ev;
@@ -393,7 +421,11 @@ static inline sim_event *get(sim_store *s, sim_store_filter pred, void *ctx)
 
 sim_event *sim_store_get(sim_store *s)
 {
-    return s ? get(s, NULL, NULL) : NULL;
+    if (!s)
+        return NULL;
+    sim_event *ev = get(s, NULL, NULL);
+    monitor(s);
+    return ev;
 }
 
 sim_event *sim_filter_store_get(sim_store *s, sim_store_filter pred, void *ctx)
@@ -404,7 +436,9 @@ sim_event *sim_filter_store_get(sim_store *s, sim_store_filter pred, void *ctx)
         sim_env_set_error(s->env, "sim_filter_store_get needs a filter store");
         return NULL;
     }
-    return get(s, pred, ctx);
+    sim_event *ev = get(s, pred, ctx);
+    monitor(s);
+    return ev;
 }
 
 sim_status sim_store_cancel(sim_store *s, sim_event *ev)
@@ -422,6 +456,7 @@ sim_status sim_store_cancel(sim_store *s, sim_event *ev)
         return SIM_OK; /* Put/Get.cancel: only untriggered requests leave the queue */
     simi_wq_list_remove(q->is_put ? &s->putq : &s->getq, q);
     forget(q, &s->pool);
+    monitor(s);
     return SIM_OK;
 }
 
@@ -469,4 +504,12 @@ size_t sim_store_waiting_puts(const sim_store *s, sim_event **out, size_t max)
 size_t sim_store_waiting_gets(const sim_store *s, sim_event **out, size_t max)
 {
     return s ? list_events(&s->getq, out, max) : 0;
+}
+
+sim_monitor *sim_store_monitor(sim_store *s)
+{
+    if (s && !s->mon)
+        s->mon = simi_mon_new(s->env, s->capacity == SIM_UNLIMITED ? INFINITY : (double)s->capacity,
+                              (double)s->n, (double)s->getq.n, (double)s->putq.n);
+    return s ? s->mon : NULL;
 }
