@@ -27,7 +27,7 @@ void sim_monitor_reset(sim_monitor *m)
     double now = sim_now(m->env);
     m->start = m->last = fmin(now, m->freeze);
     for (int i = 0; i < 3; i++) {
-        m->area[i] = 0;
+        m->area[i] = m->area_c[i] = 0;
         m->max[i] = now <= m->freeze ? m->value[i] : 0;
     }
     m->served = 0;
@@ -55,7 +55,8 @@ sim_status sim_monitor_read(const sim_monitor *m, sim_monitor_report *out)
     double span = end - m->start, tail = end > m->last ? end - m->last : 0.0;
     double mean[3];
     for (int i = 0; i < 3; i++)
-        mean[i] = span > 0 ? (m->area[i] + m->value[i] * tail) / span : m->value[i];
+        mean[i] = span > 0 ? ((m->area[i] + (tail > 0 ? m->value[i] * tail : 0.0)) + m->area_c[i]) / span
+                           : m->value[i];
     *out = (sim_monitor_report){
         .start = m->start,
         .end = end,

@@ -22,10 +22,21 @@ struct sim_monitor {
     double last;       /* integrated up to here (<= freeze) */
     double value[3];   /* level, queue, put queue: current values */
     double area[3];    /* their integrals over [start, last] */
+    double area_c[3];  /* Neumaier compensation of those sums (as stats_timeavg) */
     double max[3];     /* their maxima within the window */
     uint64_t served;   /* waits that ended within the window */
     double wait_sum, wait_max;
 };
+
+/* Long runs add millions of small rectangles: Neumaier's compensated sum keeps the
+ * error independent of their number, and gives stats_timeavg's results to the bit
+ * for the same change points, so models can switch to a monitor unchanged.        */
+static inline void simi_mon_add(sim_monitor *m, int i, double term)
+{
+    double a = m->area[i], s = a + term;
+    m->area_c[i] += fabs(a) >= fabs(term) ? (a - s) + term : (term - s) + a;
+    m->area[i] = s;
+}
 
 static inline void simi_mon_advance(sim_monitor *m)
 {
@@ -33,7 +44,7 @@ static inline void simi_mon_advance(sim_monitor *m)
     if (t > m->last) {
         double dt = t - m->last;
         for (int i = 0; i < 3; i++)
-            m->area[i] += m->value[i] * dt;
+            simi_mon_add(m, i, m->value[i] * dt);
         m->last = t;
     }
 }
