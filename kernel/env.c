@@ -28,6 +28,8 @@ sim_env *sim_env_new(const sim_config *cfg)
     env->now = cfg->start_time;
     env->seed = cfg->seed;
     env->trace = cfg->trace;
+    env->series = cfg->series;
+    env->series_ctx = cfg->series_ctx;
     env->stack_cache = cfg->stacks;
     return env;
 }

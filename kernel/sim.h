@@ -59,12 +59,17 @@ typedef struct sim_stack_cache sim_stack_cache;
 sim_stack_cache *sim_stack_cache_new(void);
 void sim_stack_cache_free(sim_stack_cache *cache);
 
+/* Where sim_series points go (the runner's --series collects them); NULL: off. */
+typedef void (*sim_series_fn)(void *ctx, const char *name, double t, double value);
+
 typedef struct {
     size_t stack_size; /* usable bytes per process stack; 0 = SIM_DEFAULT_STACK */
     double start_time; /* initial clock */
     uint64_t seed;     /* seeds sim_env_rng() streams */
     void *trace;       /* FILE* for sim_trace(); NULL: tracing off (costs one branch) */
     sim_stack_cache *stacks; /* optional: reuse stacks across environments */
+    sim_series_fn series;    /* optional: receives sim_series points */
+    void *series_ctx;
 } sim_config;
 
 #define SIM_DEFAULT_STACK (64 * 1024)
@@ -196,6 +201,13 @@ void sim_trace(sim_env *env, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* Series and records: a point (name, t, value) of a time series (t a time) or of a
+ * per-entity record (t the entity's number, say), for the runner's --series file.
+ * `name` is copied by the receiver. Off (no sink in sim_config) it costs one branch;
+ * sim_series_on lets a model skip computing points nobody records.              */
+void sim_series(sim_env *env, const char *name, double t, double value);
+int sim_series_on(const sim_env *env);
+
 /* A time as Python prints it: 5.0 -> "5", 2.5 -> "2.5" (shortest round trip). The buffer
  * lives until the end of the full expression: sim_trace(env, "%s", sim_fmt_time(t).s). */
 typedef struct {

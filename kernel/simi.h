@@ -158,6 +158,8 @@ struct sim_env {
     uint64_t rng_seeded;     /* bit k: stream k seeded */
     sim_rng rng[SIMI_STREAMS];
     void *trace;             /* FILE* or NULL */
+    sim_series_fn series;    /* sim_series sink or NULL (series.c) */
+    void *series_ctx;
     char message[256];       /* last error message */
     sim_status status;       /* the status that message went with (sim_env_status) */
     struct simi_arg_copy *arg_copies; /* sim_spawn_copy's live copies (spawn_copy.c) */

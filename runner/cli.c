@@ -42,6 +42,8 @@ static const char usage_text[] =
     "  --max-reps N               ... or N replications per point (default 10000)\n"
     "  -o, --output FILE          per-replication CSV: point,rep,seed,params,metrics\n"
     "  --summary FILE             summary CSV (otherwise a table on stdout)\n"
+    "  --series FILE              the models' series and records: point,rep,name,t,value\n"
+    "  --series-reps R,...        only those replications' series (default: all)\n"
     "  -q, --quiet                no progress line\n"
     "\n"
     "exit status: 0 ok, 1 some replications failed (the rest are written), 2 bad usage,\n"

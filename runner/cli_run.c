@@ -26,6 +26,7 @@ typedef struct {
     runner_options opt;
     int has_reps, has_jobs, has_seed, has_rep, has_conf, has_prec, has_max, quiet;
     const char *out_path, *summary_path;
+    const char *series_path, *series_reps; /* --series FILE, --series-reps R,... */
 } run_args;
 
 typedef struct {
@@ -164,6 +165,17 @@ static int parse_option(cursor *cu, run_args *ra, int is_run)
             ra->summary_path = v;
         return k;
     }
+    int seen_se = ra->series_path != NULL, seen_sr = ra->series_reps != NULL;
+    if ((k = take(cu, NULL, "--series", &seen_se, &v)) != 0) {
+        if (k > 0)
+            ra->series_path = v;
+        return k;
+    }
+    if ((k = take(cu, NULL, "--series-reps", &seen_sr, &v)) != 0) {
+        if (k > 0)
+            ra->series_reps = v;
+        return k;
+    }
     if (strcmp(a, "--no-crn") == 0) {
         ra->opt.crn = 0;
         return 1;
@@ -231,6 +243,22 @@ static runner_plan *parse_args(const runneri_cli *c, int argc, char **argv, int 
     if (ra->out_path && ra->summary_path && strcmp(ra->out_path, ra->summary_path) == 0) {
         runneri_cli_usage(c, "%s: -o and --summary name the same file '%s'", cu.cmd,
                           ra->out_path);
+        return NULL;
+    }
+    if (ra->series_reps && !ra->series_path) {
+        runneri_cli_usage(c, "%s: --series-reps only applies with --series", cu.cmd);
+        return NULL;
+    }
+    if (ra->series_path && ((ra->out_path && strcmp(ra->series_path, ra->out_path) == 0) ||
+                            (ra->summary_path && strcmp(ra->series_path, ra->summary_path) == 0))) {
+        runneri_cli_usage(c, "%s: --series names the same file as -o or --summary", cu.cmd);
+        return NULL;
+    }
+    ra->opt.series = ra->series_path != NULL;
+    if (ra->series_reps && runner_parse_rep_list(ra->series_reps, (size_t **)&ra->opt.series_reps,
+                                                 &ra->opt.n_series_reps) != 0) {
+        runneri_cli_usage(c, "%s: --series-reps expects replication numbers like 0,3,7, got '%s'",
+                          cu.cmd, ra->series_reps);
         return NULL;
     }
     const exp_experiment *e = runneri_cli_find(c, ra->exp_name);
@@ -400,23 +428,46 @@ static int write_outputs(const runneri_cli *c, const run_args *ra, const runner_
     return 0;
 }
 
+/* The --series file, written and committed on its own (after the other outputs). */
+static int write_series(const runneri_cli *c, const runner_result *res, runner_outfile *f)
+{
+    runner_err err;
+    if (runner_csv_write_series(runner_outfile_stream(f), res) != 0) {
+        runner_outfile_abort(f);
+        fprintf(c->err, "procsim: run: writing the series failed\n");
+        return -1;
+    }
+    if (runner_outfile_commit(f, &err) != 0) {
+        fprintf(c->err, "procsim: run: %s\n", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
 int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
 {
     run_args ra = {0};
     runner_plan *plan = parse_args(c, argc, argv, 1, &ra);
     free(ra.specs);
-    if (plan == NULL)
+    size_t *series_reps = (size_t *)ra.opt.series_reps; /* ours to free */
+    if (plan == NULL) {
+        free(series_reps);
         return CLI_USAGE;
+    }
     runner_err err;
-    runner_outfile *reps_f = NULL, *sum_f = NULL;
+    runner_outfile *reps_f = NULL, *sum_f = NULL, *series_f = NULL;
     if (runner_check(plan, &ra.opt, &err) != 0) {
         runner_plan_free(plan);
+        free(series_reps);
         return runneri_cli_usage(c, "run: %s", err.msg);
     }
     if ((ra.out_path && (reps_f = runner_outfile_open(ra.out_path, &err)) == NULL) ||
-        (ra.summary_path && (sum_f = runner_outfile_open(ra.summary_path, &err)) == NULL)) {
+        (ra.summary_path && (sum_f = runner_outfile_open(ra.summary_path, &err)) == NULL) ||
+        (ra.series_path && (series_f = runner_outfile_open(ra.series_path, &err)) == NULL)) {
         runner_outfile_abort(reps_f);
+        runner_outfile_abort(sum_f);
         runner_plan_free(plan);
+        free(series_reps);
         return runneri_cli_usage(c, "run: %s", err.msg);
     }
 
@@ -441,10 +492,13 @@ int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
     if (res == NULL) {
         runner_outfile_abort(reps_f);
         runner_outfile_abort(sum_f);
+        runner_outfile_abort(series_f);
         fprintf(c->err, "procsim: run: %s\n", err.msg);
         rc = CLI_FAILED;
     } else {
         if (write_outputs(c, &ra, res, reps_f, sum_f) != 0)
+            rc = CLI_FAILED;
+        if (series_f && write_series(c, res, series_f) != 0)
             rc = CLI_FAILED;
         if (runner_result_failed(res)) {
             report_failures(c, res);
@@ -462,5 +516,6 @@ int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
     sigaction(SIGTERM, &old_term, NULL);
     runner_result_free(res);
     runner_plan_free(plan);
+    free(series_reps);
     return sig ? 128 + sig : rc;
 }

@@ -75,6 +75,8 @@ uint64_t runner_seed(uint64_t base, size_t point, size_t rep, int crn);
 int runner_parse_double(const char *s, double *out);
 int runner_parse_size(const char *s, size_t *out); /* decimal, no sign */
 int runner_parse_u64(const char *s, uint64_t *out);
+/* "R1,R2,...": replication numbers for --series-reps (*out malloc'ed, *n of them). */
+int runner_parse_rep_list(const char *s, size_t **out, size_t *n);
 
 /* ---- running ---------------------------------------------------------------------- */
 typedef struct {
@@ -92,6 +94,11 @@ typedef struct {
      * finish the replication they are in and take no more. May be NULL. */
     int (*poll)(void *ctx, size_t done, size_t total);
     void *poll_ctx;
+    /* Series (--series): nonzero collects the sim_series points of the replications
+     * listed in series_reps (NULL: all), for runner_csv_write_series. */
+    int series;
+    const size_t *series_reps;
+    size_t n_series_reps;
 } runner_options;
 
 /* reps 10, every rep, seed 1, crn, confidence 0.95, no precision, max_reps 10000 */
@@ -152,6 +159,12 @@ int runner_csv_write_reps(FILE *f, const runner_result *res);
  * analytic (empty when the experiment does not know it), and with precision a last
  * column precision_met (1/0). One row per (point, metric). */
 int runner_csv_write_summary(FILE *f, const runner_result *res, double confidence);
+/* Series CSV: point,rep,name,t,value, the sim_series points of the successful chosen
+ * replications in (point, rep) order and, within one, in the order the model emitted
+ * them. Returns 0, or -1 on a write error. */
+int runner_csv_write_series(FILE *f, const runner_result *res);
+/* Whether replication rep is one whose series the options collect. */
+int runner_series_selected(const runner_options *opt, size_t rep);
 /* The same summary as a table for people. */
 int runner_print_table(FILE *f, const runner_result *res, double confidence);
 

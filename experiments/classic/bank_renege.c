@@ -57,8 +57,10 @@ static void *customer(sim_proc *self, void *arg)
     sim_status st = req ? sim_request_within(self, b->counter, req, patience, &got_counter)
                         : SIM_ENOMEM;
     double wait = sim_now(env) - arrive;
-    if (st == SIM_OK)
+    if (st == SIM_OK) {
         stats_tally_add(&b->wait, wait);
+        sim_series(env, "wait", (double)id, wait); /* a record per customer (--series) */
+    }
     if (st == SIM_OK && got_counter) {
         b->served++;
         stats_tally_add(&b->served_wait, wait);

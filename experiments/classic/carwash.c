@@ -51,6 +51,7 @@ static void *car(sim_proc *self, void *arg)
     sim_event *req = sim_request(w->machines);
     if (!req)
         return sim_exit_fail(self, SIM_ENOMEM);
+    sim_series(env, "queue_length", arrive, (double)sim_resource_queue_length(w->machines));
     sim_status st = sim_wait(self, req, NULL);
     if (st == SIM_OK) {
         stats_tally_add(&w->wait, sim_now(env) - arrive);
