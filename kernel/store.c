@@ -257,6 +257,7 @@ static void trigger_put(sim_store *s)
     add_item(s, q->item, q->item_priority);
     sim_succeed(q->ev, NULL);
     leave_queue(s, &s->putq, q);
+    monitor(s);
 }
 
 static void trigger_get(sim_store *s)
@@ -268,6 +269,7 @@ static void trigger_get(sim_store *s)
         monitor_wait(s, q->since);
         sim_succeed(q->ev, take_first(s));
         leave_queue(s, &s->getq, q);
+        monitor(s);
         return;
     }
     /* FilterStore: every getter in order, each the first item its filter accepts */
@@ -283,6 +285,7 @@ static void trigger_get(sim_store *s)
                     monitor_wait(s, q->since);
                     sim_succeed(q->ev, ring_take(s, i));
                     leave_queue(s, &s->getq, q);
+                    monitor(s);
                     break;
                 }
             }
@@ -304,11 +307,10 @@ static void processed(sim_hook *h, sim_event *ev)
         sim_unref(q->ev);
     }
     simi_wq_pool_put(&s->pool, q);
-    if (is_put)
+    if (is_put) /* the scans tell the monitor when they move something */
         trigger_get(s);
     else
         trigger_put(s);
-    monitor(s);
 }
 
 static simi_req *new_record(sim_store *s)
