@@ -188,6 +188,7 @@ static inline simi_req *live_head(sim_resource *r)
         simi_wq_queue_remove(&r->queue, q);
         sim_unref(q->ev);
         q->where = SIMI_WQ_NOWHERE;
+        monitor(r); /* rare: the queue shrank without a grant */
     }
     return q;
 }

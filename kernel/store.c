@@ -239,8 +239,10 @@ static void leave_queue(sim_store *s, simi_wq_list *queue, simi_req *q)
 static simi_req *live_head(sim_store *s, simi_wq_list *queue)
 {
     simi_req *q;
-    while ((q = queue->head) && sim_is_triggered(q->ev))
+    while ((q = queue->head) && sim_is_triggered(q->ev)) {
         leave_queue(s, queue, q);
+        monitor(s); /* rare: the queue shrank without a scan moving anything */
+    }
     return q;
 }
 

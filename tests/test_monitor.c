@@ -143,6 +143,67 @@ static void test_monitor_is_made_once_per_owner(void **state)
     sim_resource_free(r); /* frees the monitor too (valgrind, ASan) */
 }
 
+typedef struct {
+    sim_resource *r;
+    int prio;
+    double delay, hold;
+} prio_use_arg;
+
+static void *prio_use(sim_proc *self, void *arg)
+{
+    prio_use_arg *u = arg;
+    sim_sleep(self, u->delay);
+    sim_event *req = sim_request_prio(u->r, u->prio, 1);
+    if (sim_wait(self, req, NULL) == SIM_OK)
+        sim_sleep(self, u->hold); /* a preemption ends this early */
+    sim_release(u->r, req);
+    sim_unref(req);
+    return NULL;
+}
+
+/* Low holds from 0 and is preempted at 1 by High, which holds [1, 3]; the slot never
+ * stands idle and nobody queues. (Low's interrupted sleep keeps the run going to 10:
+ * the freeze at 3 closes the window there.) */
+static void test_resource_monitor_follows_a_preemption(void **state)
+{
+    sim_env *env = *state;
+    sim_resource *r = sim_preemptive_resource_new(env, 1);
+    sim_monitor *m = sim_resource_monitor(r);
+    sim_monitor_freeze(m, 3);
+    prio_use_arg u[] = {{r, 5, 0, 10}, {r, 0, 1, 2}};
+    sim_spawn(env, "low", prio_use, &u[0]);
+    sim_spawn(env, "high", prio_use, &u[1]);
+    assert_int_equal(sim_run(env, -1), SIM_OK);
+    sim_monitor_report rep;
+    sim_monitor_read(m, &rep);
+    assert_near(rep.end, 3);
+    assert_near(rep.level_mean, 1);
+    assert_near(rep.queue_mean, 0);
+    assert_int_equal(rep.served, 2);
+    assert_near(rep.wait_max, 0);
+    sim_resource_free(r);
+}
+
+/* A queued request someone else triggers leaves the queue at the next scan; the monitor
+ * must see the queue shrink then, not when the next request comes. */
+static void test_resource_monitor_sees_a_foreign_triggered_request_leave(void **state)
+{
+    sim_env *env = *state;
+    sim_resource *r = sim_resource_new(env, 1);
+    sim_monitor *m = sim_resource_monitor(r);
+    sim_event *held = sim_request(r), *queued = sim_request(r);
+    assert_int_equal(sim_run(env, 1), SIM_OK);
+    sim_succeed(queued, NULL); /* not the resource's doing */
+    sim_release(r, held);      /* its release event scans and drops the ghost at 1 */
+    assert_int_equal(sim_run(env, 4), SIM_OK);
+    sim_monitor_report rep;
+    sim_monitor_read(m, &rep);
+    assert_near(rep.queue_mean, 0.25); /* [0, 1] of [0, 4] */
+    sim_unref(held);
+    sim_unref(queued);
+    sim_resource_free(r);
+}
+
 /* ---- stores and containers ---- */
 
 typedef struct {
@@ -231,6 +292,8 @@ int main(void)
         RES_TEST(test_monitor_freeze_stops_the_window_at_closing_time),
         RES_TEST(test_monitor_freeze_rejects_a_past_time),
         RES_TEST(test_monitor_is_made_once_per_owner),
+        RES_TEST(test_resource_monitor_follows_a_preemption),
+        RES_TEST(test_resource_monitor_sees_a_foreign_triggered_request_leave),
         RES_TEST(test_store_monitor_averages_items_and_waiting_gets),
         RES_TEST(test_container_monitor_averages_level_and_waiting_puts),
     };

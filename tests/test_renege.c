@@ -220,6 +220,29 @@ static void test_store_get_within_keeps_an_item_handed_over_at_the_patience_inst
     sim_store_free(g.store);
 }
 
+static void *interrupt_at_1(sim_proc *self, void *arg)
+{
+    sim_sleep(self, 1);
+    sim_interrupt(arg, NULL);
+    return NULL;
+}
+
+static void test_store_get_within_cancels_the_get_on_interrupt(void **state)
+{
+    sim_env *env = *state;
+    getter_arg g = {.store = sim_store_new(env, 4), .patience = 5};
+    sim_proc *p = sim_process(env, "get", store_getter, &g);
+    sim_spawn(env, "put", put_later, &g);
+    sim_spawn(env, "int", interrupt_at_1, p);
+    assert_int_equal(sim_run(env, -1), SIM_OK);
+    assert_int_equal(g.st, SIM_INTERRUPTED);
+    assert_int_equal(g.got, 0);
+    assert_true(g.when == 1.0);
+    assert_int_equal(sim_store_size(g.store), 1); /* the later parcel was not taken */
+    sim_proc_unref(p);
+    sim_store_free(g.store);
+}
+
 static void *tank_getter(sim_proc *self, void *arg)
 {
     getter_arg *g = arg;
@@ -269,6 +292,7 @@ int main(void)
         RES_TEST(test_store_get_within_takes_an_item_that_arrives_in_time),
         RES_TEST(test_store_get_within_cancels_the_get_when_patience_runs_out),
         RES_TEST(test_store_get_within_keeps_an_item_handed_over_at_the_patience_instant),
+        RES_TEST(test_store_get_within_cancels_the_get_on_interrupt),
         RES_TEST(test_container_get_within_takes_an_amount_that_arrives_in_time),
         RES_TEST(test_container_get_within_cancels_the_get_when_patience_runs_out),
     };
