@@ -67,7 +67,7 @@ static sim_status within(sim_proc *self, void *owner, sim_event *ev, double pati
         withdraw(owner, ev);
     if (done)
         *done = ok;
-    return st == SIM_OK || st == SIM_INTERRUPTED ? st : SIM_FAILED;
+    return st; /* sim_wait's: OK, INTERRUPTED, FAILED, or its misuse status */
 }
 
 sim_status sim_request_within(sim_proc *self, sim_resource *r, sim_event *req,

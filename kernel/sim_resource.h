@@ -204,7 +204,8 @@ sim_status sim_monitor_read(const sim_monitor *m, sim_monitor_report *out);
  * caller now holds the slot / the item (sim_value(get)) / the amount.
  * Returns SIM_OK (granted or reneged: see *done), SIM_INTERRUPTED (the cause is
  * sim_interrupt_cause(self)), SIM_FAILED if the event failed, SIM_EINVAL on bad
- * arguments (a message in the environment), SIM_ENOMEM. The caller keeps its reference
+ * arguments (a message in the environment; the request is left alone), SIM_ENOMEM,
+ * or sim_wait's misuse status (self not the running process). The caller keeps its reference
  * on the event (sim_unref it as usual) and, when granted, releases the slot as usual.
  * Departure from SimPy, for gets only: an item or amount handed over at the very instant
  * patience ran out (triggered but not yet processed) counts as got, where SimPy would
