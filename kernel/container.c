@@ -4,8 +4,9 @@
  * processed) and the put queue is scanned at once; gets mirror this. A scan walks its
  * queue in order and goes on while requests succeed: _do_put/_do_get return True on
  * success and None otherwise, so the first request that does not fit ends the scan. */
-#include "sim.h"
+#include "simi.h" /* simi_misuse: errors with their status */
 #include "sim_waitq.h"
+#include "simi_monitor.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -15,7 +16,14 @@ struct sim_container {
     double capacity, level;
     simi_wq_list putq, getq; /* waiting requests, in arrival order */
     simi_wq_pool pool;
+    sim_monitor *mon; /* NULL unless monitored */
 };
+
+static inline void monitor(sim_container *c)
+{
+    if (__builtin_expect(c->mon != NULL, 0))
+        simi_mon_set(c->mon, c->level, (double)c->getq.n, (double)c->putq.n);
+}
 
 sim_container *sim_container_new(sim_env *env, double capacity, double init)
 {
@@ -35,7 +43,7 @@ sim_container *sim_container_new(sim_env *env, double capacity, double init)
     }
     sim_container *c = calloc(1, sizeof *c);
     if (!c) {
-        sim_env_set_error(env, "out of memory creating a container");
+        simi_misuse(env, SIM_ENOMEM, "out of memory creating a container");
         return NULL;
     }
     c->env = env;
@@ -61,6 +69,7 @@ void sim_container_free(sim_container *c)
         return;
     simi_wq_pool_each(&c->pool, forget, &c->pool);
     simi_wq_pool_fini(&c->pool);
+    free(c->mon);
     free(c);
 }
 
@@ -101,6 +110,8 @@ static void trigger_get(sim_container *c)
             leave_queue(&c->getq, q);
         } else if (c->level >= q->amount) {
             c->level -= q->amount;
+            if (__builtin_expect(c->mon != NULL, 0))
+                simi_mon_wait(c->mon, sim_now(c->env) - q->since);
             sim_succeed(q->ev, NULL);
             leave_queue(&c->getq, q);
         } else {
@@ -126,6 +137,7 @@ static void processed(sim_hook *h, sim_event *ev)
         trigger_get(c);
     else
         trigger_put(c);
+    monitor(c);
 }
 
 /* SimPy's Put/Get.__init__: join the queue (tagged for cancel, our reference held while
@@ -150,13 +162,14 @@ static sim_event *request(sim_container *c, double amount, int is_put)
     simi_req *q = simi_wq_pool_get(&c->pool);
     if (!q) {
         sim_unref(ev);
-        sim_env_set_error(c->env, "out of memory in a container request");
+        simi_misuse(c->env, SIM_ENOMEM, "out of memory in a container request");
         return NULL;
     }
     q->ev = ev;
     q->owner = c;
     q->is_put = (unsigned char)is_put;
     q->amount = amount;
+    q->since = sim_now(c->env);
     q->where = SIMI_WQ_QUEUED;
     simi_wq_tag(q);
     sim_ref(ev);
@@ -166,6 +179,7 @@ static sim_event *request(sim_container *c, double amount, int is_put)
         trigger_put(c);
     else
         trigger_get(c);
+    monitor(c);
     return ev;
 }
 
@@ -194,6 +208,7 @@ sim_status sim_container_cancel(sim_container *c, sim_event *ev)
         return SIM_OK; /* Put/Get.cancel: only untriggered requests leave the queue */
     simi_wq_list_remove(q->is_put ? &c->putq : &c->getq, q);
     forget(q, &c->pool);
+    monitor(c);
     return SIM_OK;
 }
 
@@ -215,4 +230,31 @@ size_t sim_container_put_queue_length(const sim_container *c)
 size_t sim_container_get_queue_length(const sim_container *c)
 {
     return c ? c->getq.n : 0;
+}
+
+/* Copy up to max waiting events of a queue (borrowed), in arrival order; return how many. */
+static size_t list_events(const simi_wq_list *l, sim_event **out, size_t max)
+{
+    size_t i = 0;
+    for (const simi_req *q = l->head; q && out && i < max; q = q->next)
+        out[i++] = q->ev;
+    return l->n;
+}
+
+size_t sim_container_waiting_puts(const sim_container *c, sim_event **out, size_t max)
+{
+    return c ? list_events(&c->putq, out, max) : 0;
+}
+
+size_t sim_container_waiting_gets(const sim_container *c, sim_event **out, size_t max)
+{
+    return c ? list_events(&c->getq, out, max) : 0;
+}
+
+sim_monitor *sim_container_monitor(sim_container *c)
+{
+    if (c && !c->mon)
+        c->mon = simi_mon_new(c->env, c->capacity, c->level, (double)c->getq.n,
+                              (double)c->putq.n);
+    return c ? c->mon : NULL;
 }

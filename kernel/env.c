@@ -28,6 +28,8 @@ sim_env *sim_env_new(const sim_config *cfg)
     env->now = cfg->start_time;
     env->seed = cfg->seed;
     env->trace = cfg->trace;
+    env->series = cfg->series;
+    env->series_ctx = cfg->series_ctx;
     env->stack_cache = cfg->stacks;
     env->stop_flag = cfg->stop;
     env->mem_limit = cfg->memory_limit;
@@ -42,6 +44,7 @@ void sim_env_free(sim_env *env)
     simi_conditions_free(env);
     simi_pools_free(env);
     simi_coro_free_all(env);
+    simi_arg_copies_free(env);
     free(env);
 }
 
@@ -75,11 +78,13 @@ sim_status simi_misuse(sim_env *env, sim_status st, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(env->message, sizeof env->message, fmt, ap);
     va_end(ap);
+    env->status = st;
     return st;
 }
 
 void sim_env_set_error(sim_env *env, const char *fmt, ...)
 {
+    env->status = SIM_EINVAL;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(env->message, sizeof env->message, fmt, ap);

@@ -194,7 +194,29 @@ sim_status sim_event_unhook(sim_event *ev, sim_hook *h)
 
 int sim_is_triggered(const sim_event *ev) { return ev->state != SIMI_PENDING; }
 int sim_is_processed(const sim_event *ev) { return ev->state == SIMI_PROCESSED; }
-int sim_is_ok(const sim_event *ev) { return ev->state != SIMI_PENDING && ev->ok; }
-void *sim_value(const sim_event *ev) { return ev->ok ? ev->value : NULL; }
+/* SimPy raises on reading the outcome of an untriggered event; the C calls answer 0 / NULL
+ * and say so in the environment (SIM_ESTATE in sim_env_status). */
+static void not_yet(const sim_event *ev, const char *what)
+{
+    simi_misuse(ev->env, SIM_ESTATE, "%s: the event has not been triggered yet", what);
+}
+
+int sim_is_ok(const sim_event *ev)
+{
+    if (ev->state == SIMI_PENDING) {
+        not_yet(ev, "sim_is_ok");
+        return 0;
+    }
+    return ev->ok;
+}
+
+void *sim_value(const sim_event *ev)
+{
+    if (ev->state == SIMI_PENDING) {
+        not_yet(ev, "sim_value");
+        return NULL;
+    }
+    return ev->ok ? ev->value : NULL;
+}
 int sim_error(const sim_event *ev) { return ev->state != SIMI_PENDING && !ev->ok ? ev->error : 0; }
 sim_env *sim_event_env(const sim_event *ev) { return ev->env; }

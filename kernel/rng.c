@@ -193,3 +193,53 @@ uint64_t sim_rng_mix(uint64_t x)
     x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
     return x ^ (x >> 31);
 }
+
+/* ---- parameterisations by mean and cv, Weibull, beta ------------------------------ */
+
+double sim_rng_lognormal_mean_cv(sim_rng *rng, double mean, double cv)
+{
+    if (!rng || !(mean > 0.0) || isinf(mean) || !(cv >= 0.0) || isinf(cv))
+        return NAN;
+    /* log1p keeps sigma accurate for the small cv a nearly constant time has. */
+    double s2 = log1p(cv * cv);
+    if (s2 == 0.0) { /* exp(log(mean)) may miss mean by an ulp; draw as usual anyway */
+        (void)std_normal(rng);
+        return mean;
+    }
+    return sim_rng_lognormal(rng, log(mean) - 0.5 * s2, sqrt(s2));
+}
+
+double sim_rng_gamma_mean_cv(sim_rng *rng, double mean, double cv)
+{
+    if (!rng || !(mean > 0.0) || isinf(mean) || !(cv > 0.0) || isinf(cv))
+        return NAN;
+    double c2 = cv * cv;
+    return sim_rng_gamma(rng, 1.0 / c2, mean * c2);
+}
+
+double sim_rng_erlang_mean(sim_rng *rng, unsigned k, double mean)
+{
+    if (!rng || k == 0 || !(mean > 0.0) || isinf(mean))
+        return NAN;
+    return sim_rng_erlang(rng, k, (double)k / mean);
+}
+
+double sim_rng_weibull(sim_rng *rng, double shape, double scale)
+{
+    if (!rng || !(shape > 0.0) || isinf(shape) || !(scale > 0.0) || isinf(scale))
+        return NAN;
+    double e = 0.0 - log(1.0 - sim_rng_double(rng)); /* exp(1), +0 at u == 0 */
+    return scale * pow(e, 1.0 / shape);
+}
+
+double sim_rng_beta(sim_rng *rng, double a, double b)
+{
+    if (!rng || !(a > 0.0) || isinf(a) || !(b > 0.0) || isinf(b))
+        return NAN;
+    double x = sim_rng_gamma(rng, a, 1.0);
+    double y = sim_rng_gamma(rng, b, 1.0);
+    /* Both can underflow to 0 for tiny shapes; the mean a / (a + b) is then the least
+     * surprising answer and keeps the result in [0, 1].                              */
+    double s = x + y;
+    return s > 0.0 ? x / s : a / (a + b);
+}

@@ -61,6 +61,9 @@ typedef struct sim_stack_cache sim_stack_cache;
 sim_stack_cache *sim_stack_cache_new(void);
 void sim_stack_cache_free(sim_stack_cache *cache);
 
+/* Where sim_series points go (the runner's --series collects them); NULL: off. */
+typedef void (*sim_series_fn)(void *ctx, const char *name, double t, double value);
+
 typedef struct {
     size_t stack_size; /* usable bytes per process stack; 0 = SIM_DEFAULT_STACK */
     double start_time; /* initial clock */
@@ -76,6 +79,8 @@ typedef struct {
      * fails with SIM_ENOMEM and the environment is unusable (the same for any thread
      * count or machine, unlike running out of real memory). */
     size_t memory_limit;
+    sim_series_fn series;    /* optional: receives sim_series points */
+    void *series_ctx;
 } sim_config;
 
 #define SIM_DEFAULT_STACK (64 * 1024)
@@ -102,6 +107,11 @@ uint64_t sim_events_processed(const sim_env *env);
 
 int sim_env_error(const sim_env *env);                 /* error code of a failed run */
 const char *sim_env_error_message(const sim_env *env); /* last misuse or failure text */
+/* The status that last message went with: a failed constructor (NULL from sim_timeout,
+ * sim_all_of, sim_resource_new...) leaves SIM_EINVAL, SIM_ESTATE or SIM_ENOMEM here.
+ * Like errno it is not cleared by later successes; SIM_OK if nothing went wrong yet.
+ * sim_env_set_error records SIM_EINVAL.                                             */
+sim_status sim_env_status(const sim_env *env);
 /* Set the message (printf-like): models and resources explain their own errors. */
 void sim_env_set_error(sim_env *env, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -129,6 +139,11 @@ int sim_is_processed(const sim_event *ev);
 int sim_is_ok(const sim_event *ev);  /* valid once triggered */
 void *sim_value(const sim_event *ev); /* valid once triggered and ok */
 int sim_error(const sim_event *ev);   /* valid once triggered and failed */
+/* sim_is_ok and sim_value on an untriggered event answer 0 / NULL and report the misuse
+ * (SIM_ESTATE in sim_env_status, and a message), where SimPy raises. sim_event_result
+ * says it in its status: SIM_OK (*value set), SIM_FAILED, SIM_ESTATE (not triggered). */
+sim_status sim_event_result(const sim_event *ev, void **value);
+int sim_is_defused(const sim_event *ev); /* sim_defuse was called, or a waiter handled it */
 sim_env *sim_event_env(const sim_event *ev);
 
 /* Hooks: a callback run when `ev` is processed, in one ordered list with the processes
@@ -161,10 +176,20 @@ void *sim_condition_lookup(const sim_event *cond, const sim_event *ev, int *foun
  * `name` (copied, may be NULL) appears in stack-overflow reports. */
 sim_proc *sim_process(sim_env *env, const char *name, sim_proc_fn fn, void *arg);
 sim_status sim_spawn(sim_env *env, const char *name, sim_proc_fn fn, void *arg);
+/* sim_spawn on a copy of the size bytes at arg: fn gets a pointer to the copy (aligned
+ * for any type), valid until fn returns (do not return a pointer into it); the copy is
+ * freed then, or by sim_env_free if the process never finishes. */
+sim_status sim_spawn_copy(sim_env *env, const char *name, sim_proc_fn fn, const void *arg,
+                          size_t size);
 sim_event *sim_proc_event(sim_proc *p); /* the process as an event (borrowed) */
 const char *sim_proc_name(const sim_proc *p);
 int sim_proc_is_alive(const sim_proc *p); /* function has not returned yet */
 sim_env *sim_proc_env(const sim_proc *p);
+/* SimPy's Process.target: the event p is waiting on (its start event before it started),
+ * or NULL (running, or finished). Borrowed: valid until p resumes; a sim_sleep shows its internal timeout. */
+sim_event *sim_proc_target(const sim_proc *p);
+/* Drop a handle from sim_process: sim_unref(sim_proc_event(p)) in one call. */
+void sim_proc_unref(sim_proc *p);
 
 /* Floating point (x86-64): each process has its own MXCSR, saved and restored at every
  * switch, so a rounding mode, exception masks or FTZ/DAZ set in a process stay its own;
@@ -197,6 +222,13 @@ void sim_trace(sim_env *env, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* Series and records: a point (name, t, value) of a time series (t a time) or of a
+ * per-entity record (t the entity's number, say), for the runner's --series file.
+ * `name` is copied by the receiver. Off (no sink in sim_config) it costs one branch;
+ * sim_series_on lets a model skip computing points nobody records.              */
+void sim_series(sim_env *env, const char *name, double t, double value);
+int sim_series_on(const sim_env *env);
+
 /* A time as Python prints it: 5.0 -> "5", 2.5 -> "2.5" (shortest round trip). The buffer
  * lives until the end of the full expression: sim_trace(env, "%s", sim_fmt_time(t).s). */
 typedef struct {

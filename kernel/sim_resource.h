@@ -27,6 +27,7 @@
 
 #include <limits.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sim.h" /* sim.h includes this file at its end; either order works */
 
@@ -51,13 +52,47 @@ sim_event *sim_request(sim_resource *r);
  * that may preempt, then insertion order. On a PreemptiveResource a request with
  * preempt != 0 takes the slot of the holder with the largest key (priority, request time,
  * !preempt; the most recently granted among equals) if that key is larger than its own.
- * Only for priority and preemptive resources (SIM_EINVAL on a FIFO Resource). */
+ * Only for priority and preemptive resources (SIM_EINVAL on a FIFO Resource).
+ * Preempted before resuming: when a request is granted and, at the same time, preempted
+ * before its process resumed from waiting on it, that wait returns SIM_INTERRUPTED with
+ * the sim_preempted cause (the interrupt is URGENT, the grant NORMAL), exactly as in
+ * SimPy; the process holds nothing but must still sim_release the request. */
 sim_event *sim_request_prio(sim_resource *r, int priority, int preempt);
+/* As sim_request_prio, but queued as if made at `time` (<= now): the documented way to
+ * re-request after a preemption keeping one's place. Take the old request's time from
+ * sim_request_info (or sim_preempted's usage_since for "since it was granted") before
+ * releasing it; among equal priorities the older time is served first.             */
+sim_event *sim_request_prio_at(sim_resource *r, int priority, int preempt, double time);
 /* SimPy's `with` exit: a granted request frees its slot (the next request is granted when
  * the internal release event is processed, at the current time); a waiting request leaves
  * the queue; a preempted one only schedules the release event. Does not unref `req`.
  * SIM_EINVAL if req is not a live request of r (made elsewhere, or released already). */
 sim_status sim_release(sim_resource *r, sim_event *req);
+
+/* Returns the release event (one reference for the caller), which a process may wait
+ * on: SimPy's `yield resource.release(req)`. NULL (message in the env) on error. */
+sim_event *sim_release_event(sim_resource *r, sim_event *req);
+
+/* What SimPy's Request shows, for any kind of resource (FIFO: priority 0, preempt 1). */
+typedef struct {
+    int priority, preempt;
+    double time;        /* when requested */
+    double usage_since; /* when granted; NaN while queued */
+    sim_proc *proc;     /* the requesting process (NULL outside one); borrowed */
+    int is_queued;      /* waiting in the queue */
+    int is_holding;     /* holds a slot */
+    int is_preempted;   /* lost its slot to a preemption, not yet released */
+} sim_request_state;
+/* O(1). SIM_EINVAL if req is not a live request of r (released, or someone else's). */
+sim_status sim_request_info(const sim_resource *r, const sim_event *req,
+                            sim_request_state *out);
+/* SimPy's users and queue: copy up to max requests (borrowed) into out and return how
+ * many there are. Users come in grant order: O(n) on a preemptive resource; on the
+ * others O(live records) plus a sort (their hot path keeps no users list). The queue
+ * comes in service order, O(n) for a FIFO Resource, O(n log n) for priority ones.
+ * Both allocate a temporary array only when they sort.                             */
+size_t sim_resource_users(const sim_resource *r, sim_event **out, size_t max);
+size_t sim_resource_queue(const sim_resource *r, sim_event **out, size_t max);
 
 long sim_resource_count(const sim_resource *r); /* slots in use */
 long sim_resource_capacity(const sim_resource *r);
@@ -92,6 +127,10 @@ double sim_container_level(const sim_container *c);
 double sim_container_capacity(const sim_container *c);
 size_t sim_container_put_queue_length(const sim_container *c);
 size_t sim_container_get_queue_length(const sim_container *c);
+/* SimPy's put_queue / get_queue: copy up to max waiting events (borrowed) into out, in
+ * arrival order, and return how many wait. O(n). */
+size_t sim_container_waiting_puts(const sim_container *c, sim_event **out, size_t max);
+size_t sim_container_waiting_gets(const sim_container *c, sim_event **out, size_t max);
 
 /* ---- Store, FilterStore, PriorityStore: discrete items (void *) ---------------------- */
 typedef struct sim_store sim_store;
@@ -123,6 +162,60 @@ void *sim_store_item(const sim_store *s, size_t i); /* i-th item in get order; N
 long sim_store_capacity(const sim_store *s);
 size_t sim_store_put_queue_length(const sim_store *s);
 size_t sim_store_get_queue_length(const sim_store *s);
+/* SimPy's put_queue / get_queue, as for containers above. O(n). */
+size_t sim_store_waiting_puts(const sim_store *s, sim_event **out, size_t max);
+size_t sim_store_waiting_gets(const sim_store *s, sim_event **out, size_t max);
+
+/* ---- monitors: opt-in statistics of one resource, store or container ----------------- *
+ * sim_*_monitor turns monitoring on from now (the first call; later calls return the
+ * same monitor) and returns it; the owner frees it with itself. Off, an object pays one
+ * branch per operation. A monitor integrates over a window, from its start (or the last
+ * sim_monitor_reset: the warm-up deletion) to now, or to its freeze time ("until
+ * closing"): the level (slots in use, a container's level, a store's items), the wait
+ * queue (requests or gets) and the put queue; and it tallies the waits, request to
+ * grant (or get to hand-over), of requests served within the window.               */
+typedef struct sim_monitor sim_monitor;
+typedef struct {
+    double start, end;     /* the window */
+    double level_mean;     /* time-average slots in use / level / items over the window */
+    double level_max;
+    double utilisation;    /* level_mean / capacity; NaN for an infinite capacity */
+    double queue_mean, queue_max;         /* waiting requests or gets */
+    double put_queue_mean, put_queue_max; /* waiting puts (always 0 for a resource) */
+    uint64_t served;       /* requests granted / gets served within the window */
+    double wait_mean, wait_max; /* of those, from request to grant; NaN if none */
+} sim_monitor_report;
+sim_monitor *sim_resource_monitor(sim_resource *r);
+sim_monitor *sim_store_monitor(sim_store *s);
+sim_monitor *sim_container_monitor(sim_container *c);
+/* Forget everything before now; the current values carry on. */
+void sim_monitor_reset(sim_monitor *m);
+/* Stop the window at `at` (>= now, else SIM_EINVAL): later changes and waits do not count. */
+sim_status sim_monitor_freeze(sim_monitor *m, double at);
+/* The window's statistics up to now (or the freeze time). O(1). */
+sim_status sim_monitor_read(const sim_monitor *m, sim_monitor_report *out);
+
+/* ---- reneging in one call ---------------------------------------------------------- *
+ * Wait (from inside process `self`) for a request / get made by the caller, but at most
+ * `patience` (>= 0; INFINITY waits without a timer). This is SimPy's
+ * `yield ev | env.timeout(patience)` and its `ev in results` test, with the `with`
+ * block's exit done for you: when patience runs out, or an interrupt arrives, the request
+ * is released (sim_release) or the get cancelled. *done (may be NULL) says whether the
+ * caller now holds the slot / the item (sim_value(get)) / the amount.
+ * Returns SIM_OK (granted or reneged: see *done), SIM_INTERRUPTED (the cause is
+ * sim_interrupt_cause(self)), SIM_FAILED if the event failed, SIM_EINVAL on bad
+ * arguments (a message in the environment; the request is left alone), SIM_ENOMEM,
+ * or sim_wait's misuse status (self not the running process). The caller keeps its reference
+ * on the event (sim_unref it as usual) and, when granted, releases the slot as usual.
+ * Departure from SimPy, for gets only: an item or amount handed over at the very instant
+ * patience ran out (triggered but not yet processed) counts as got, where SimPy would
+ * drop it; the same holds for a get carried out before an interrupt.                 */
+sim_status sim_request_within(sim_proc *self, sim_resource *r, sim_event *req,
+                              double patience, int *granted);
+sim_status sim_store_get_within(sim_proc *self, sim_store *s, sim_event *get,
+                                double patience, int *got);
+sim_status sim_container_get_within(sim_proc *self, sim_container *c, sim_event *get,
+                                    double patience, int *got);
 
 #ifdef __cplusplus
 }

@@ -91,6 +91,67 @@ double sim_rng_gamma(sim_rng *rng, double shape, double scale);
  * a weight negative, NaN or infinite, sum zero or overflowing.                      */
 size_t sim_rng_choice(sim_rng *rng, const double *weights, size_t n);
 
+/* ---- the modelling kit: parameterisations by mean, more laws, tables -------------
+ * Integer-valued laws return a double holding an integer (exact below 2^53), so bad
+ * input can still answer NaN; sim_rng_bernoulli alone answers 0/1.                  */
+
+/* Lognormal with the given mean and coefficient of variation (sd / mean):
+ * sigma^2 = log(1 + cv^2), mu = log(mean) - sigma^2 / 2, then as sim_rng_lognormal.
+ * cv == 0 returns mean (still drawing). Bad: mean <= 0, cv < 0.                     */
+double sim_rng_lognormal_mean_cv(sim_rng *rng, double mean, double cv);
+/* Gamma with the given mean and cv: shape 1/cv^2, scale mean cv^2, as sim_rng_gamma.
+ * Bad: mean <= 0, cv <= 0.                                                          */
+double sim_rng_gamma_mean_cv(sim_rng *rng, double mean, double cv);
+/* Erlang with k phases and the given mean (rate k / mean), as sim_rng_erlang; its cv is
+ * 1/sqrt(k). Bad: k == 0, mean <= 0.                                                */
+double sim_rng_erlang_mean(sim_rng *rng, unsigned k, double mean);
+/* Weibull, CDF 1 - exp(-(x/scale)^shape): scale (-log(1-u))^(1/shape). One double.
+ * Bad: shape <= 0, scale <= 0.                                                      */
+double sim_rng_weibull(sim_rng *rng, double shape, double scale);
+/* Beta(a, b) in [0, 1] as X / (X + Y), X ~ gamma(a), Y ~ gamma(b): the draws of two
+ * sim_rng_gamma calls. Bad: a <= 0, b <= 0.                                          */
+double sim_rng_beta(sim_rng *rng, double a, double b);
+/* 1 with probability p, else 0: one double (u < p). Bad (returns 0, no draw): p
+ * outside [0, 1] or NaN.                                                            */
+int sim_rng_bernoulli(sim_rng *rng, double p);
+/* Trials up to and including the first success (support 1, 2, ...; numpy's
+ * convention), mean 1/p: inversion, one double. Bad: p <= 0, p > 1.               */
+double sim_rng_geometric(sim_rng *rng, double p);
+/* Poisson with the given mean. Below mean 16: inversion by sequential search, one
+ * double, O(mean). Above: Ahrens-Dieter's gamma recursion (one gamma of shape
+ * 7/8 of the mean, then a binomial or a smaller Poisson), O(log mean) gammas.
+ * mean == 0 returns 0 (still one double). Bad: mean < 0, mean > 2^52.           */
+double sim_rng_poisson(sim_rng *rng, double mean);
+/* Successes in n trials of probability p. While min(p, 1-p) n < 16: inversion, one
+ * double, O(n p). Above: Devroye's beta recursion (a beta order statistic splits the
+ * trials), O(log n) betas. Bad: p outside [0, 1], n > 2^53.                        */
+double sim_rng_binomial(sim_rng *rng, uint64_t n, double p);
+
+/* An empirical continuous law built from data: the piecewise-linear CDF through the
+ * sorted points x_(0..n-1) at heights i / (n-1) (R's quantile type 7), so every draw
+ * lies in [min, max]. Built once (sorts a copy, O(n log n)); a draw is one double and
+ * an O(1) lookup. Bad for _new (returns NULL): data NULL, n < 2, a value not finite,
+ * or no memory.                                                                    */
+typedef struct sim_empirical sim_empirical;
+sim_empirical *sim_empirical_new(const double *data, size_t n);
+void sim_empirical_free(sim_empirical *emp);
+/* Bad: emp NULL. */
+double sim_rng_empirical(sim_rng *rng, const sim_empirical *emp);
+
+/* A discrete law over values[i] with probability weights[i] / sum, by Walker's alias
+ * method (Vose's construction, O(n) once): a draw is one double and O(1), where
+ * sim_rng_choice scans. values NULL means the values are the indices 0..n-1. Bad for
+ * _new (returns NULL): weights NULL, n == 0 or >= 2^32, a weight negative or not
+ * finite, sum zero or overflowing, a value not finite, or no memory. A weight-0 entry
+ * is never drawn.                                                                  */
+typedef struct sim_discrete sim_discrete;
+sim_discrete *sim_discrete_new(const double *values, const double *weights, size_t n);
+void sim_discrete_free(sim_discrete *d);
+/* The drawn entry's index (SIM_RNG_NO_CHOICE, no draw, for a NULL table or rng). */
+size_t sim_rng_discrete_index(sim_rng *rng, const sim_discrete *d);
+/* The drawn entry's value; NaN for a NULL table or rng. */
+double sim_rng_discrete(sim_rng *rng, const sim_discrete *d);
+
 /* 64-bit mixer (splitmix64 finaliser) used to derive independent seeds from indices.
  * A bijection with mix(0) == 0: add an odd constant first if index 0 must not map to 0. */
 uint64_t sim_rng_mix(uint64_t x);

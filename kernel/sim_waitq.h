@@ -54,6 +54,7 @@ struct simi_req {
             sim_preempted cause; /* when preempted: refs held on cause.by and by_request */
         };
         struct { /* container and store requests */
+            double since; /* request time, for the monitor's waits */
             double amount;
             void *item;
             double item_priority;

@@ -172,7 +172,11 @@ struct sim_env {
     uint64_t rng_seeded;     /* bit k: stream k seeded */
     sim_rng rng[SIMI_STREAMS];
     void *trace;             /* FILE* or NULL */
+    sim_series_fn series;    /* sim_series sink or NULL (series.c) */
+    void *series_ctx;
     char message[256];       /* last error message */
+    sim_status status;       /* the status that message went with (sim_env_status) */
+    struct simi_arg_copy *arg_copies; /* sim_spawn_copy's live copies (spawn_copy.c) */
 };
 
 /* sim_config.stop: a relaxed load, one predictable branch per event. */
@@ -210,6 +214,9 @@ static inline int simi_mem_charge(sim_env *env, size_t bytes)
 }
 static inline void simi_mem_uncharge(sim_env *env, size_t bytes) { env->mem_used -= bytes; }
 
+/* spawn_copy.c */
+typedef struct simi_arg_copy simi_arg_copy;
+void simi_arg_copies_free(sim_env *env);
 /* event.c */
 int simi_event_pool_grow(sim_env *env);
 /* Make ev a fresh pending event of env, with no owner yet. */

@@ -15,8 +15,9 @@
  * Items: a ring buffer for Store and FilterStore (pop front O(1), removing item i shifts
  * the shorter side), a binary heap keyed by (priority, put order) for PriorityStore.
  * SimPy's heapq is not stable; equal priorities here come out first in, first out.     */
-#include "sim.h"
+#include "simi.h" /* simi_misuse: errors with their status */
 #include "sim_waitq.h"
+#include "simi_monitor.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,20 @@ struct sim_store {
     uint64_t seq; /* put order of items */
     simi_wq_list putq, getq; /* waiting requests, in arrival order */
     simi_wq_pool pool;
+    sim_monitor *mon; /* NULL unless monitored */
 };
+
+static inline void monitor(sim_store *s)
+{
+    if (__builtin_expect(s->mon != NULL, 0))
+        simi_mon_set(s->mon, (double)s->n, (double)s->getq.n, (double)s->putq.n);
+}
+
+static inline void monitor_wait(sim_store *s, double since)
+{
+    if (__builtin_expect(s->mon != NULL, 0))
+        simi_mon_wait(s->mon, sim_now(s->env) - since);
+}
 
 static sim_store *store_new(sim_env *env, long capacity, enum kind kind)
 {
@@ -50,7 +64,7 @@ static sim_store *store_new(sim_env *env, long capacity, enum kind kind)
     }
     sim_store *s = calloc(1, sizeof *s);
     if (!s) {
-        sim_env_set_error(env, "out of memory creating a store");
+        simi_misuse(env, SIM_ENOMEM, "out of memory creating a store");
         return NULL;
     }
     s->env = env;
@@ -92,6 +106,7 @@ void sim_store_free(sim_store *s)
     simi_wq_pool_each(&s->pool, forget, &s->pool);
     simi_wq_pool_fini(&s->pool);
     free(s->it);
+    free(s->mon);
     free(s);
 }
 
@@ -224,8 +239,10 @@ static void leave_queue(sim_store *s, simi_wq_list *queue, simi_req *q)
 static simi_req *live_head(sim_store *s, simi_wq_list *queue)
 {
     simi_req *q;
-    while ((q = queue->head) && sim_is_triggered(q->ev))
+    while ((q = queue->head) && sim_is_triggered(q->ev)) {
         leave_queue(s, queue, q);
+        monitor(s); /* rare: the queue shrank without a scan moving anything */
+    }
     return q;
 }
 
@@ -236,12 +253,13 @@ static void trigger_put(sim_store *s)
     if (!q || s->n >= (size_t)s->capacity)
         return;
     if (!items_reserve(s)) { /* the put stays queued; a later scan may manage */
-        sim_env_set_error(s->env, "out of memory storing an item");
+        simi_misuse(s->env, SIM_ENOMEM, "out of memory storing an item");
         return;
     }
     add_item(s, q->item, q->item_priority);
     sim_succeed(q->ev, NULL);
     leave_queue(s, &s->putq, q);
+    monitor(s);
 }
 
 static void trigger_get(sim_store *s)
@@ -250,8 +268,10 @@ static void trigger_get(sim_store *s)
         simi_req *q = live_head(s, &s->getq);
         if (!q || s->n == 0)
             return;
+        monitor_wait(s, q->since);
         sim_succeed(q->ev, take_first(s));
         leave_queue(s, &s->getq, q);
+        monitor(s);
         return;
     }
     /* FilterStore: every getter in order, each the first item its filter accepts */
@@ -264,8 +284,10 @@ static void trigger_get(sim_store *s)
             for (size_t i = 0; i < s->n; i++) {
                 void *item = ring_at(s, i)->item;
                 if (!q->pred || q->pred(item, q->ctx)) {
+                    monitor_wait(s, q->since);
                     sim_succeed(q->ev, ring_take(s, i));
                     leave_queue(s, &s->getq, q);
+                    monitor(s);
                     break;
                 }
             }
@@ -287,7 +309,7 @@ static void processed(sim_hook *h, sim_event *ev)
         sim_unref(q->ev);
     }
     simi_wq_pool_put(&s->pool, q);
-    if (is_put)
+    if (is_put) /* the scans tell the monitor when they move something */
         trigger_get(s);
     else
         trigger_put(s);
@@ -297,7 +319,7 @@ static simi_req *new_record(sim_store *s)
 {
     simi_req *q = simi_wq_pool_get(&s->pool);
     if (!q)
-        sim_env_set_error(s->env, "out of memory in a store request");
+        simi_misuse(s->env, SIM_ENOMEM, "out of memory in a store request");
     return q;
 }
 
@@ -333,7 +355,11 @@ static inline sim_event *put(sim_store *s, void *item, double priority)
 
 sim_event *sim_store_put(sim_store *s, void *item)
 {
-    return s ? put(s, item, 0.0) : NULL;
+    if (!s)
+        return NULL;
+    sim_event *ev = put(s, item, 0.0);
+    monitor(s);
+    return ev;
 }
 
 sim_event *sim_priority_store_put(sim_store *s, void *item, double priority)
@@ -348,7 +374,9 @@ sim_event *sim_priority_store_put(sim_store *s, void *item, double priority)
         sim_env_set_error(s->env, "sim_priority_store_put: priority is NaN");
         return NULL;
     }
-    return put(s, item, priority);
+    sim_event *ev = put(s, item, priority);
+    monitor(s);
+    return ev;
 }
 
 /* SimPy's Get.__init__: join the get queue, hook _trigger_put, scan the get queue. The
@@ -362,8 +390,10 @@ static inline sim_event *get(sim_store *s, sim_store_filter pred, void *ctx)
     sim_event *ev;
     if (at_once && !hook) { /* no record needed */
         ev = sim_timeout(s->env, 0, first_item(s));
-        if (ev)
+        if (ev) {
+            monitor_wait(s, sim_now(s->env));
             take_first(s);
+        }
         return ev;
     }
     simi_req *q = new_record(s);
@@ -380,12 +410,14 @@ static inline sim_event *get(sim_store *s, sim_store_filter pred, void *ctx)
     if (hook)
         simi_req_hook(q, processed);
     if (at_once) {
+        monitor_wait(s, sim_now(s->env));
         take_first(s);
         q->where = SIMI_WQ_FIRED;
         return ev;
     }
     q->pred = pred;
     q->ctx = ctx;
+    q->since = sim_now(s->env);
     enqueue(&s->getq, q);
     trigger_get(s);
     return ev;
@@ -393,7 +425,11 @@ static inline sim_event *get(sim_store *s, sim_store_filter pred, void *ctx)
 
 sim_event *sim_store_get(sim_store *s)
 {
-    return s ? get(s, NULL, NULL) : NULL;
+    if (!s)
+        return NULL;
+    sim_event *ev = get(s, NULL, NULL);
+    monitor(s);
+    return ev;
 }
 
 sim_event *sim_filter_store_get(sim_store *s, sim_store_filter pred, void *ctx)
@@ -404,7 +440,9 @@ sim_event *sim_filter_store_get(sim_store *s, sim_store_filter pred, void *ctx)
         sim_env_set_error(s->env, "sim_filter_store_get needs a filter store");
         return NULL;
     }
-    return get(s, pred, ctx);
+    sim_event *ev = get(s, pred, ctx);
+    monitor(s);
+    return ev;
 }
 
 sim_status sim_store_cancel(sim_store *s, sim_event *ev)
@@ -422,6 +460,7 @@ sim_status sim_store_cancel(sim_store *s, sim_event *ev)
         return SIM_OK; /* Put/Get.cancel: only untriggered requests leave the queue */
     simi_wq_list_remove(q->is_put ? &s->putq : &s->getq, q);
     forget(q, &s->pool);
+    monitor(s);
     return SIM_OK;
 }
 
@@ -450,4 +489,31 @@ size_t sim_store_put_queue_length(const sim_store *s)
 size_t sim_store_get_queue_length(const sim_store *s)
 {
     return s ? s->getq.n : 0;
+}
+
+/* Copy up to max waiting events of a queue (borrowed), in arrival order; return how many. */
+static size_t list_events(const simi_wq_list *l, sim_event **out, size_t max)
+{
+    size_t i = 0;
+    for (const simi_req *q = l->head; q && out && i < max; q = q->next)
+        out[i++] = q->ev;
+    return l->n;
+}
+
+size_t sim_store_waiting_puts(const sim_store *s, sim_event **out, size_t max)
+{
+    return s ? list_events(&s->putq, out, max) : 0;
+}
+
+size_t sim_store_waiting_gets(const sim_store *s, sim_event **out, size_t max)
+{
+    return s ? list_events(&s->getq, out, max) : 0;
+}
+
+sim_monitor *sim_store_monitor(sim_store *s)
+{
+    if (s && !s->mon)
+        s->mon = simi_mon_new(s->env, s->capacity == SIM_UNLIMITED ? INFINITY : (double)s->capacity,
+                              (double)s->n, (double)s->getq.n, (double)s->putq.n);
+    return s ? s->mon : NULL;
 }

@@ -47,6 +47,8 @@ static const char usage_text[] =
     "  --max-memory SIZE          memory one replication may hold in the kernel, e.g.\n"
     "                             512M, 4G (default 2G; 0: no limit); past it that\n"
     "                             replication fails, the same way for any -j\n"
+    "  --series FILE              the models' series and records: point,rep,name,t,value\n"
+    "  --series-reps R,...        only those replications' series (default: all)\n"
     "  -q, --quiet                no progress line\n"
     "FILE may be - (standard output). Regular files are replaced whole when the run ends;\n"
     "devices and FIFOs are written in place.\n"

@@ -64,6 +64,7 @@ typedef struct {
     runner_options opt;
     int has_reps, has_jobs, has_seed, has_rep, has_conf, has_prec, has_max, has_mem, quiet;
     const char *out_path, *summary_path;
+    const char *series_path, *series_reps; /* --series FILE, --series-reps R,... */
 } run_args;
 
 typedef struct {
@@ -220,6 +221,17 @@ static int parse_option(cursor *cu, run_args *ra, int is_run)
             ra->summary_path = v;
         return k;
     }
+    int seen_se = ra->series_path != NULL, seen_sr = ra->series_reps != NULL;
+    if ((k = take(cu, NULL, "--series", &seen_se, &v)) != 0) {
+        if (k > 0)
+            ra->series_path = v;
+        return k;
+    }
+    if ((k = take(cu, NULL, "--series-reps", &seen_sr, &v)) != 0) {
+        if (k > 0)
+            ra->series_reps = v;
+        return k;
+    }
     if (strcmp(a, "--no-crn") == 0) {
         ra->opt.crn = 0;
         return 1;
@@ -294,6 +306,23 @@ static runner_plan *parse_args(const runneri_cli *c, int argc, char **argv, int 
     if (ra->out_path && strcmp(ra->out_path, "-") == 0 && !ra->summary_path) {
         runneri_cli_usage(c, "%s: -o - needs --summary FILE (the summary table would mix "
                              "with the CSV on stdout)", cu.cmd);
+        return NULL;
+    }
+    if (ra->series_reps && !ra->series_path) {
+        runneri_cli_usage(c, "%s: --series-reps only applies with --series", cu.cmd);
+        return NULL;
+    }
+    if (ra->series_path && ((ra->out_path && runner_outfile_same(ra->series_path, ra->out_path)) ||
+                            (ra->summary_path &&
+                             runner_outfile_same(ra->series_path, ra->summary_path)))) {
+        runneri_cli_usage(c, "%s: --series names the same file as -o or --summary", cu.cmd);
+        return NULL;
+    }
+    ra->opt.series = ra->series_path != NULL;
+    if (ra->series_reps && runner_parse_rep_list(ra->series_reps, (size_t **)&ra->opt.series_reps,
+                                                 &ra->opt.n_series_reps) != 0) {
+        runneri_cli_usage(c, "%s: --series-reps expects replication numbers like 0,3,7, got '%s'",
+                          cu.cmd, ra->series_reps);
         return NULL;
     }
     const exp_experiment *e = runneri_cli_find(c, ra->exp_name);
@@ -467,8 +496,10 @@ static void report_precision(const runneri_cli *c, const runner_result *res, siz
 
 /* Write the requested files and the table. Both files are closed (every write error
  * known) before either is renamed: both are committed or neither. */
+/* Writes every requested output, then commits them all, or none when one of them could
+ * not be written (a full disk must not leave a new reps file next to an old summary). */
 static int write_outputs(const runneri_cli *c, const run_args *ra, const runner_result *res,
-                         runner_outfile *reps_f, runner_outfile *sum_f)
+                         runner_outfile *reps_f, runner_outfile *sum_f, runner_outfile *series_f)
 {
     runner_err err;
     int bad = 0;
@@ -480,21 +511,25 @@ static int write_outputs(const runneri_cli *c, const run_args *ra, const runner_
         bad = runner_csv_write_summary(runner_outfile_stream(sum_f), res,
                                        ra->opt.confidence) != 0 ||
               runner_outfile_close(sum_f, &err) != 0;
+    if (series_f && !bad)
+        bad = runner_csv_write_series(runner_outfile_stream(series_f), res) != 0 ||
+              runner_outfile_close(series_f, &err) != 0;
     if (bad) {
         runner_outfile_abort(reps_f);
         runner_outfile_abort(sum_f);
+        runner_outfile_abort(series_f);
         runneri_cli_error(c, "run: writing the output failed%s%s; no output file was committed",
                           err.msg[0] ? ": " : "", err.msg);
         return -1;
     }
-    if (reps_f && runner_outfile_commit(reps_f, &err) != 0) {
-        runner_outfile_abort(sum_f);
-        runneri_cli_error(c, "run: %s", err.msg);
-        return -1;
-    }
-    if (sum_f && runner_outfile_commit(sum_f, &err) != 0) {
-        runneri_cli_error(c, "run: %s", err.msg);
-        return -1;
+    runner_outfile *files[] = {reps_f, sum_f, series_f};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        if (files[i] && runner_outfile_commit(files[i], &err) != 0) {
+            for (size_t j = i + 1; j < sizeof files / sizeof files[0]; j++)
+                runner_outfile_abort(files[j]);
+            runneri_cli_error(c, "run: %s", err.msg);
+            return -1;
+        }
     }
     if (!ra->summary_path)
         runner_print_table(c->out, res, ra->opt.confidence);
@@ -507,22 +542,29 @@ int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
     run_args ra = {0};
     runner_plan *plan = parse_args(c, argc, argv, 1, &ra);
     free(ra.specs);
-    if (plan == NULL)
+    size_t *series_reps = (size_t *)ra.opt.series_reps; /* ours to free */
+    if (plan == NULL) {
+        free(series_reps);
         return CLI_USAGE;
+    }
     runner_err err;
-    runner_outfile *reps_f = NULL, *sum_f = NULL;
+    runner_outfile *reps_f = NULL, *sum_f = NULL, *series_f = NULL;
     if (runner_check(plan, &ra.opt, &err) != 0) {
         runner_plan_free(plan);
+        free(series_reps);
         return runneri_cli_usage(c, "run: %s", err.msg);
     }
     /* Handlers first: a signal from here on finds every temporary file in the list. */
     struct sigaction old[N_CLI_SIGNALS];
     install_signals(old);
     if ((ra.out_path && (reps_f = runner_outfile_open(ra.out_path, &err)) == NULL) ||
-        (ra.summary_path && (sum_f = runner_outfile_open(ra.summary_path, &err)) == NULL)) {
+        (ra.summary_path && (sum_f = runner_outfile_open(ra.summary_path, &err)) == NULL) ||
+        (ra.series_path && (series_f = runner_outfile_open(ra.series_path, &err)) == NULL)) {
         runner_outfile_abort(reps_f);
-        runner_plan_free(plan);
+        runner_outfile_abort(sum_f);
         restore_signals(old);
+        runner_plan_free(plan);
+        free(series_reps);
         return runneri_cli_usage(c, "run: %s", err.msg);
     }
 
@@ -540,10 +582,10 @@ int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
     if (res == NULL) {
         runner_outfile_abort(reps_f);
         runner_outfile_abort(sum_f);
-        runneri_cli_error(c, "run: %s", err.msg);
+        runner_outfile_abort(series_f);
         rc = CLI_FAILED;
     } else {
-        if (write_outputs(c, &ra, res, reps_f, sum_f) != 0)
+        if (write_outputs(c, &ra, res, reps_f, sum_f, series_f) != 0)
             rc = CLI_FAILED;
         if (runner_result_failed(res)) {
             report_failures(c, res);
@@ -560,5 +602,6 @@ int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
     restore_signals(old);
     runner_result_free(res);
     runner_plan_free(plan);
+    free(series_reps);
     return sig ? 128 + sig : rc;
 }

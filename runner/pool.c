@@ -87,6 +87,13 @@ static void run_task(pool *pl, worker *w, size_t point, size_t rep)
                       .stacks = w->stacks,
                       .stop = pl->stop,
                       .memory_limit = pl->opt->memory_limit};
+    if (runner_series_selected(pl->opt, rep)) {
+        /* a rerun of the slot (none today) would start a fresh buffer */
+        runneri_series_free(pt->series[s]);
+        pt->series[s] = runneri_series_new();
+        cfg.series = pt->series[s] ? runneri_series_collect : NULL;
+        cfg.series_ctx = pt->series[s];
+    }
     sim_env *env = sim_env_new(&cfg);
     if (env == NULL) {
         pt->errors[s] = message(SIM_ENOMEM, "could not create the simulation environment");
@@ -99,6 +106,11 @@ static void run_task(pool *pl, worker *w, size_t point, size_t rep)
          * One that finished with SIM_OK before the stop reached it is kept. */
         sim_env_free(env);
         return;
+    }
+    if (st == SIM_OK && (runneri_series_failed(pt->series[s]) ||
+                         (cfg.series_ctx == NULL && runner_series_selected(pl->opt, rep)))) {
+        st = SIM_ENOMEM;
+        sim_env_set_error(env, "out of memory keeping the series");
     }
     if (st != SIM_OK) {
         pt->errors[s] = message(st, sim_env_error_message(env));

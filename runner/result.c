@@ -24,7 +24,12 @@ int runneri_point_grow(runneri_point *pt, size_t n_metrics, size_t end)
     if (er == NULL)
         return -1;
     pt->errors = er;
+    runneri_series **se = realloc(pt->series, need * sizeof *se);
+    if (se == NULL)
+        return -1;
+    pt->series = se;
     for (size_t i = pt->cap; i < need; i++) {
+        se[i] = NULL;
         for (size_t k = 0; k < nm; k++)
             m[i * nm + k] = NAN;
         st[i] = RUNNER_REP_PENDING;
@@ -40,8 +45,11 @@ void runner_result_free(runner_result *res)
         return;
     for (size_t p = 0; res->pts && p < res->n_points; p++) {
         runneri_point *pt = &res->pts[p];
-        for (size_t i = 0; i < pt->cap; i++)
+        for (size_t i = 0; i < pt->cap; i++) {
             free(pt->errors[i]);
+            runneri_series_free(pt->series[i]);
+        }
+        free(pt->series);
         free(pt->metrics);
         free(pt->state);
         free(pt->errors);

@@ -6,12 +6,20 @@
 
 #include "runner.h"
 
+/* One replication's sim_series points (series.c). */
+typedef struct runneri_series runneri_series;
+runneri_series *runneri_series_new(void);
+void runneri_series_free(runneri_series *s);
+void runneri_series_collect(void *ctx, const char *name, double t, double value);
+int runneri_series_failed(const runneri_series *s); /* points lost to lack of memory */
+
 typedef struct {
     size_t first, end;     /* replications [first, end) planned so far */
     size_t cap;            /* slots allocated (>= end - first) */
     double *metrics;       /* cap x n_metrics, NaN until filled by the model */
     unsigned char *state;  /* cap, runner_rep_state */
     char **errors;         /* cap, malloc'ed message of a failed replication */
+    runneri_series **series; /* cap, points of replications chosen by --series, or NULL */
     int met;               /* precision target met (precision runs only) */
     int open;              /* still asks for more replications (precision runs) */
 } runneri_point;

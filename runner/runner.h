@@ -83,6 +83,8 @@ int runner_parse_u64(const char *s, uint64_t *out);
 /* A byte count: a whole number with an optional K, M, G or T suffix (powers of 1024,
  * "512M", "4G"); 0 is allowed. */
 int runner_parse_bytes(const char *s, size_t *out);
+/* "R1,R2,...": replication numbers for --series-reps (*out malloc'ed, *n of them). */
+int runner_parse_rep_list(const char *s, size_t **out, size_t *n);
 
 /* ---- running ---------------------------------------------------------------------- */
 typedef struct {
@@ -110,6 +112,11 @@ typedef struct {
      * finish the replication they are in and take no more. May be NULL. */
     int (*poll)(void *ctx, size_t done, size_t total);
     void *poll_ctx;
+    /* Series (--series): nonzero collects the sim_series points of the replications
+     * listed in series_reps (NULL: all), for runner_csv_write_series. */
+    int series;
+    const size_t *series_reps;
+    size_t n_series_reps;
 } runner_options;
 
 /* 2 GiB: tens of thousands of processes with 64 KiB stacks, far more than any shipped
@@ -197,6 +204,12 @@ int runner_csv_write_reps(FILE *f, const runner_result *res);
  * column precision_met (1/0). One row per (point, metric). 0, or -1 on a write error
  * or when a summary had no memory (runner_summarize -2). */
 int runner_csv_write_summary(FILE *f, const runner_result *res, double confidence);
+/* Series CSV: point,rep,name,t,value, the sim_series points of the successful chosen
+ * replications in (point, rep) order and, within one, in the order the model emitted
+ * them. Returns 0, or -1 on a write error. */
+int runner_csv_write_series(FILE *f, const runner_result *res);
+/* Whether replication rep is one whose series the options collect. */
+int runner_series_selected(const runner_options *opt, size_t rep);
 /* The same summary as a table for people. 0, or -1 on a write error or no memory. */
 int runner_print_table(FILE *f, const runner_result *res, double confidence);
 

@@ -1,11 +1,9 @@
 /* Bank renege: customers queue for a counter, but each one has a limited patience.
  *
- * A customer requests a counter and races the request against a timeout of its patience
- * with sim_any_of. If the request won, the customer is served; otherwise it leaves, and
- * sim_release withdraws the request so that no ghost stays in the queue (the `with`
- * block's exit in SimPy). As in SimPy, "won" means the request is in the condition's
- * value: it was processed by the time the condition was, checked with
- * sim_condition_lookup.
+ * A customer requests a counter and waits for it at most its patience, in one call
+ * (sim_request_within: SimPy's `req | env.timeout(patience)` and its `req in results`
+ * test). If it was granted the customer is served; otherwise the call has already
+ * withdrawn the request, so no ghost stays in the queue.
  *
  * Streams: 0 arrivals, 1 patience, 2 service times. Every customer ends served or
  * reneged, so served + reneged == customers.                                          */
@@ -55,32 +53,28 @@ static void *customer(sim_proc *self, void *arg)
 
     sim_event *req = sim_request(b->counter);
     double patience = sim_rng_uniform(b->patience, b->p[MIN_PATIENCE], b->p[MAX_PATIENCE]);
-    sim_event *give_up = sim_timeout(env, patience, NULL);
-    sim_event *either[] = {req, give_up};
-    sim_event *race = req && give_up ? sim_any_of(env, either, 2) : NULL;
-    sim_status st = race ? sim_wait(self, race, NULL) : SIM_ENOMEM;
-
+    int got_counter = 0;
+    sim_status st = req ? sim_request_within(self, b->counter, req, patience, &got_counter)
+                        : SIM_ENOMEM;
+    double wait = sim_now(env) - arrive;
     if (st == SIM_OK) {
-        double wait = sim_now(env) - arrive;
-        int got_counter = 0;
-        sim_condition_lookup(race, req, &got_counter);
         stats_tally_add(&b->wait, wait);
-        if (got_counter) {
-            b->served++;
-            stats_tally_add(&b->served_wait, wait);
-            sim_trace(env, "%8.3f customer %ld: waited %.3f\n", sim_now(env), id, wait);
-            st = sim_sleep(self, sim_rng_exponential(b->service, 1.0 / b->p[SERVICE]));
-            if (st == SIM_OK)
-                sim_trace(env, "%8.3f customer %ld: finished\n", sim_now(env), id);
-        } else {
-            b->reneged++;
-            sim_trace(env, "%8.3f customer %ld: reneged after %.3f\n", sim_now(env), id, wait);
-        }
+        sim_series(env, "wait", (double)id, wait); /* a record per customer (--series) */
     }
-    if (req)
-        sim_release(b->counter, req); /* frees the counter, or leaves the queue */
+    if (st == SIM_OK && got_counter) {
+        b->served++;
+        stats_tally_add(&b->served_wait, wait);
+        sim_trace(env, "%8.3f customer %ld: waited %.3f\n", sim_now(env), id, wait);
+        st = sim_sleep(self, sim_rng_exponential(b->service, 1.0 / b->p[SERVICE]));
+        if (st == SIM_OK)
+            sim_trace(env, "%8.3f customer %ld: finished\n", sim_now(env), id);
+        sim_release(b->counter, req);
+    } else if (st == SIM_OK) {
+        b->reneged++;
+        sim_trace(env, "%8.3f customer %ld: reneged after %.3f\n", sim_now(env), id, wait);
+    }
     b->last_departure = sim_now(env);
-    sim_unref(race), sim_unref(give_up), sim_unref(req);
+    sim_unref(req);
     return st == SIM_OK ? NULL : sim_exit_fail(self, (int)st);
 }
 
@@ -136,7 +130,7 @@ static const char *bank_check(const double *params)
 
 const exp_experiment exp_classic_bank_renege = {
     .name = "bank_renege",
-    .help = "bank customers with limited patience leave the counter queue (any_of, cancel)",
+    .help = "bank customers with limited patience leave the counter queue (sim_request_within)",
     .params = bank_params,
     .n_params = sizeof bank_params / sizeof bank_params[0],
     .metrics = bank_metrics,

@@ -157,15 +157,14 @@ static sim_status pipe_replicate(sim_env *env, const double *params, double *met
     stats_tally_init(&b.latency);
     b.pipes = calloc((size_t)b.consumers, sizeof *b.pipes);
     b.puts = calloc((size_t)b.consumers, sizeof *b.puts);
-    consumer_arg *args = calloc((size_t)b.consumers, sizeof *args);
-    sim_status st = b.pipes && b.puts && args ? SIM_OK : SIM_ENOMEM;
+    sim_status st = b.pipes && b.puts ? SIM_OK : SIM_ENOMEM;
 
     char name[32];
     for (long i = 0; i < b.consumers && st == SIM_OK; i++) {
         b.pipes[i] = sim_store_new(env, capacity);
-        args[i] = (consumer_arg){&b, i};
+        consumer_arg arg = {&b, i}; /* each consumer gets its own copy */
         snprintf(name, sizeof name, "consumer %ld", i);
-        st = b.pipes[i] ? sim_spawn(env, name, consumer, &args[i]) : SIM_ENOMEM;
+        st = b.pipes[i] ? sim_spawn_copy(env, name, consumer, &arg, sizeof arg) : SIM_ENOMEM;
     }
     if (st == SIM_OK)
         st = sim_spawn(env, "producer", producer, &b);
@@ -182,7 +181,6 @@ static sim_status pipe_replicate(sim_env *env, const double *params, double *met
         sim_store_free(b.pipes[i]);
     free(b.pipes);
     free(b.puts); /* a put still pending belongs to the environment now */
-    free(args);
     free(b.sent_at);
     return st;
 }

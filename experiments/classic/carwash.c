@@ -5,10 +5,8 @@
  * wash_time, and releases the machine, which the next car in line gets. The run stops
  * at sim_time: cars still in line or in a machine then are simply left there.
  *
- * Besides counts and the mean wait, the model keeps time averages of the cars waiting
- * and of the busy machines (stats_timeavg), read from the Resource after each change a
- * car makes. A grant caused by a release shows up when the granted car resumes, at the
- * same simulated time, so the integrals are exact.
+ * Besides counts and the mean wait, the Resource's monitor gives the time averages of
+ * the cars waiting and of the busy machines, with no bookkeeping in the cars.
  *
  * Streams: 0 inter-arrival times, 1 the share of dirt a wash removes (for the story). */
 #include "experiments.h"
@@ -40,14 +38,7 @@ typedef struct {
     const double *p;
     long arrived, washed;
     stats_tally wait;
-    stats_timeavg queue, busy;
 } carwash;
-
-static void observe(carwash *w, double now)
-{
-    stats_timeavg_set(&w->queue, now, (double)sim_resource_queue_length(w->machines));
-    stats_timeavg_set(&w->busy, now, (double)sim_resource_count(w->machines));
-}
 
 static void *car(sim_proc *self, void *arg)
 {
@@ -60,10 +51,9 @@ static void *car(sim_proc *self, void *arg)
     sim_event *req = sim_request(w->machines);
     if (!req)
         return sim_exit_fail(self, SIM_ENOMEM);
-    observe(w, arrive);
+    sim_series(env, "queue_length", arrive, (double)sim_resource_queue_length(w->machines));
     sim_status st = sim_wait(self, req, NULL);
     if (st == SIM_OK) {
-        observe(w, sim_now(env));
         stats_tally_add(&w->wait, sim_now(env) - arrive);
         sim_trace(env, "%8.2f car %ld enters the carwash\n", sim_now(env), id);
         st = sim_sleep(self, w->p[WASH_TIME]);
@@ -76,7 +66,6 @@ static void *car(sim_proc *self, void *arg)
     }
     sim_release(w->machines, req);
     sim_unref(req);
-    observe(w, sim_now(env));
     return st == SIM_OK ? NULL : sim_exit_fail(self, (int)st);
 }
 
@@ -102,23 +91,23 @@ static sim_status carwash_replicate(sim_env *env, const double *params, double *
                  .arrivals = sim_env_rng(env, 0),
                  .dirt = sim_env_rng(env, 1),
                  .p = params};
-    if (!w.machines)
-        return SIM_EINVAL;
+    sim_monitor *mon = sim_resource_monitor(w.machines);
+    if (!mon)
+        return sim_env_status(env);
     stats_tally_init(&w.wait);
-    stats_timeavg_init(&w.queue, sim_now(env), 0);
-    stats_timeavg_init(&w.busy, sim_now(env), 0);
 
     sim_trace(env, "carwash with %ld machines opens\n", (long)params[MACHINES]);
     sim_status st = sim_spawn(env, "source", source, &w);
     if (st == SIM_OK)
         st = sim_run(env, sim_now(env) + params[SIM_TIME]);
 
-    double end = sim_now(env);
+    sim_monitor_report rep;
+    sim_monitor_read(mon, &rep);
     metrics[M_ARRIVED] = (double)w.arrived;
     metrics[M_WASHED] = (double)w.washed;
     metrics[M_WAIT] = stats_tally_mean(&w.wait);
-    metrics[M_QUEUE] = stats_timeavg_mean(&w.queue, end);
-    metrics[M_UTIL] = stats_timeavg_mean(&w.busy, end) / params[MACHINES];
+    metrics[M_QUEUE] = rep.queue_mean;
+    metrics[M_UTIL] = rep.utilisation;
     sim_resource_free(w.machines);
     return st;
 }

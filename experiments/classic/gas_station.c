@@ -8,8 +8,7 @@
  * below the threshold it calls the tank truck and waits for it to finish (a process is
  * an event): the truck drives for truck_time and fills the tank up with one put.
  *
- * The level's time average is read after each change the model sees; Container changes
- * made by hooks happen at the same simulated time as the process that sees them.
+ * The level's time average comes from the Container's monitor.
  *
  * Streams: 0 inter-arrival times, 1 fuel left in the arriving cars' tanks.           */
 #include <math.h>
@@ -54,13 +53,7 @@ typedef struct {
     long arrived, refueled, trucks;
     double sold;
     stats_tally wait;
-    stats_timeavg level;
 } station;
-
-static void observe(station *g, double now)
-{
-    stats_timeavg_set(&g->level, now, sim_container_level(g->tank));
-}
 
 static void *car(sim_proc *self, void *arg)
 {
@@ -79,7 +72,6 @@ static void *car(sim_proc *self, void *arg)
         sim_unref(fuel);
     }
     if (st == SIM_OK) {
-        observe(g, sim_now(env));
         g->sold += litres;
         stats_tally_add(&g->wait, sim_now(env) - arrive);
         st = sim_sleep(self, litres / PUMP_SPEED);
@@ -107,7 +99,6 @@ static void *tank_truck(sim_proc *self, void *arg)
         sim_event *put = sim_container_put(g->tank, amount);
         st = put ? sim_wait(self, put, NULL) : SIM_ENOMEM;
         sim_unref(put);
-        observe(g, sim_now(env));
     }
     return st == SIM_OK ? NULL : sim_exit_fail(self, (int)st);
 }
@@ -162,7 +153,7 @@ static sim_status gas_replicate(sim_env *env, const double *params, double *metr
                  .p = params};
     sim_status st = g.pumps && g.tank ? SIM_OK : SIM_EINVAL;
     stats_tally_init(&g.wait);
-    stats_timeavg_init(&g.level, sim_now(env), params[STATION_SIZE]);
+    sim_monitor *level = sim_container_monitor(g.tank);
 
     if (st == SIM_OK)
         st = sim_spawn(env, "control", control, &g);
@@ -176,7 +167,9 @@ static sim_status gas_replicate(sim_env *env, const double *params, double *metr
     metrics[M_WAIT] = stats_tally_mean(&g.wait);
     metrics[M_TRUCKS] = (double)g.trucks;
     metrics[M_SOLD] = g.sold;
-    metrics[M_LEVEL] = g.tank ? stats_timeavg_mean(&g.level, sim_now(env)) : NAN;
+    sim_monitor_report rep = {.level_mean = NAN};
+    sim_monitor_read(level, &rep);
+    metrics[M_LEVEL] = rep.level_mean;
     sim_container_free(g.tank);
     sim_resource_free(g.pumps);
     return st;

@@ -198,8 +198,7 @@ static sim_status shop_replicate(sim_env *env, const double *params, double *met
     metrics[M_OTHER_JOBS] = (double)s.other_jobs;
     metrics[M_PREEMPTIONS] = (double)s.preemptions;
     for (int i = 0; i < n; i++)
-        if (machines[i].proc)
-            sim_unref(sim_proc_event(machines[i].proc));
+        sim_proc_unref(machines[i].proc); /* NULL is fine */
     free(machines);
     sim_resource_free(s.repairman);
     return st;
