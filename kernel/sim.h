@@ -43,7 +43,7 @@ typedef enum {
     SIM_FAILED,      /* the awaited event failed (or a run stopped on a failed event) */
     SIM_EINVAL,      /* invalid argument */
     SIM_ESTATE,      /* not allowed in the current state (second trigger, dead process...) */
-    SIM_ENOMEM,      /* out of memory (or of stack mappings) */
+    SIM_ENOMEM,      /* out of memory, of stack mappings, or of sim_config.memory_limit */
     SIM_EOVERFLOW,   /* a process overflowed its stack; the environment is unusable */
     SIM_EMPTY,       /* sim_step: nothing left to do; sim_run(until event): never triggered */
     SIM_ESTOPPED,    /* sim_config.stop was set: the run returned before the next event */

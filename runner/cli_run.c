@@ -14,8 +14,8 @@
 /* Signals. The first SIGINT, SIGTERM, SIGHUP or SIGPIPE sets the runner's stop flag
  * (running replications return before their next event) and the run writes what
  * finished; a second one removes every temporary output file and exits at once, so no
- * half-named file survives it. Dispositions belong to the process, so these flags are
- * the process's too. atomic_int is lock-free here, so the store is async-signal-safe. */
+ * half-named file survives it. A signal ignored when procsim starts stays ignored.
+ * Dispositions belong to the process, so these flags are the process's too. atomic_int is lock-free here, so the store is async-signal-safe. */
 static volatile sig_atomic_t cli_signal;
 static atomic_int cli_stop;
 static const int cli_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
@@ -42,8 +42,14 @@ static void install_signals(struct sigaction old[N_CLI_SIGNALS])
         sigaddset(&sa.sa_mask, cli_signals[i]); /* one handler at a time */
     cli_signal = 0;
     atomic_store(&cli_stop, 0);
-    for (size_t i = 0; i < N_CLI_SIGNALS; i++)
-        sigaction(cli_signals[i], &sa, &old[i]);
+    for (size_t i = 0; i < N_CLI_SIGNALS; i++) {
+        /* A signal ignored on entry stays ignored: nohup's SIGHUP, the SIGINT of a
+         * background job (the terminal's Ctrl-C is not meant for it). */
+        if (sigaction(cli_signals[i], NULL, &old[i]) == 0 &&
+            !(old[i].sa_flags & SA_SIGINFO) && old[i].sa_handler == SIG_IGN)
+            continue;
+        sigaction(cli_signals[i], &sa, NULL);
+    }
 }
 
 static void restore_signals(const struct sigaction old[N_CLI_SIGNALS])

@@ -53,6 +53,14 @@ if ! grep -q __asan_init "$procsim" && ! grep -q __tsan_init "$procsim"; then
         cmp -s "$dir/uerr1" "$dir/uerr2" || fail "under ulimit -v, -j 1 and -j 2 fail differently"
         cmp -s "$dir/u1.csv" "$dir/u2.csv" || fail "under ulimit -v, summaries differ"
     fi
+    # The result slots are checked against what is available (here the address space
+    # left), not the machine's RAM: 7e7 replications of 49 bytes do not fit in 2.9 GiB.
+    (
+        ulimit -v 3000000 || exit 0
+        timeout 60 "$procsim" run mm1 -r 70000000 -q --summary "$dir/w.csv" 2>"$dir/werr"
+        [ $? -eq 2 ] || exit 1
+        grep -q 'more than the .* GiB of memory available' "$dir/werr"
+    ) || fail "results that cannot fit under ulimit -v were not refused: $(cat "$dir/werr")"
     (
         ulimit -v 1000000 || exit 0
         "$procsim" run mm1 -r 2 -q --summary "$dir/v.csv" 2>"$dir/verr"

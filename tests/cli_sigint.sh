@@ -3,9 +3,12 @@
 # and the output files exist whole (every row complete, rows only of finished
 # replications, no temporary file left). Usage: sh cli_sigint.sh PROCSIM SHARED_DIR.
 . "$(dirname "$0")/cli_lib.sh"
+# A background job of a script starts with SIGINT ignored (and under nohup SIGHUP), and
+# procsim keeps a signal ignored on entry ignored: start it with the defaults.
+sig_default="env --default-signal=INT,TERM,HUP,PIPE"
 
 # Long enough not to finish in the second we wait (~100k customers per replication).
-"$procsim" run mm1 --param customers=100000 --param warmup=1000 -r 100000 -j 2 -q \
+$sig_default "$procsim" run mm1 --param customers=100000 --param warmup=1000 -r 100000 -j 2 -q \
     -o "$dir/reps.csv" --summary "$dir/sum.csv" >"$dir/out" 2>"$dir/err" &
 pid=$!
 sleep 1

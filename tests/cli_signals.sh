@@ -3,11 +3,15 @@
 # run of many short replications):
 #  - one SIGINT stops even a replication that would run for hours, says so once, and
 #    writes what finished: here nothing, so no summary row for points that never ran;
-#  - SIGTERM, SIGHUP and SIGPIPE stop the same way (exit 128 + N);
+#  - SIGTERM, SIGHUP and SIGPIPE stop the same way (exit 128 + N), unless ignored on
+#    entry (nohup): then they stay ignored;
 #  - a second signal quits at once and leaves no temporary file, even while the run is
 #    still opening its outputs (a FIFO nobody reads blocks that open).
 # Usage: sh cli_signals.sh PROCSIM SHARED_DIR.
 . "$(dirname "$0")/cli_lib.sh"
+# A background job of a script starts with SIGINT ignored (and under nohup SIGHUP), and
+# procsim keeps a signal ignored on entry ignored: start it with the defaults.
+sig_default="env --default-signal=INT,TERM,HUP,PIPE"
 
 # wait_gone PID: wait for it to exit (bounded, so a run that ignores signals fails the
 # test instead of hanging it); its exit status in $rc.
@@ -52,7 +56,7 @@ for pair in INT:2 TERM:15 HUP:1 PIPE:13; do
     sig=${pair%:*}
     rm -f "$dir"/*.csv
     # shellcheck disable=SC2086 # options are split on purpose
-    "$procsim" $long --sweep lambda=0.5,0.6 -o "$dir/reps.csv" --summary "$dir/sum.csv" \
+    $sig_default "$procsim" $long --sweep lambda=0.5,0.6 -o "$dir/reps.csv" --summary "$dir/sum.csv" \
         2>"$dir/err" &
     pid=$!
     wait_for "$dir/sum.csv.tmp.*"
@@ -71,11 +75,24 @@ for pair in INT:2 TERM:15 HUP:1 PIPE:13; do
     no_temps
 done
 
+# A signal ignored on entry (nohup's SIGHUP) stays ignored; SIGTERM still stops the run.
+rm -f "$dir"/*.csv
+# shellcheck disable=SC2086
+env --default-signal=TERM --ignore-signal=HUP "$procsim" $long -o "$dir/reps.csv" 2>"$dir/err" &
+pid=$!
+wait_for "$dir/reps.csv.tmp.*"
+kill -HUP "$pid"
+sleep 0.5
+kill -0 "$pid" 2>/dev/null || { wait "$pid"; fail "an ignored SIGHUP stopped the run (exit $?)"; }
+kill -TERM "$pid"
+wait_gone "$pid"
+[ "$rc" -eq 143 ] || fail "exit status $rc after SIGTERM with SIGHUP ignored, want 143"
+
 # A second signal while the outputs are being opened: the first stops the run, the
 # second quits; neither output file exists afterwards, nor any temporary one.
 mkfifo "$dir/fifo" || fail "mkfifo"
 rm -f "$dir"/*.csv
-"$procsim" run mm1 -r 2 -q -o "$dir/reps.csv" --summary "$dir/fifo" 2>"$dir/err" &
+$sig_default "$procsim" run mm1 -r 2 -q -o "$dir/reps.csv" --summary "$dir/fifo" 2>"$dir/err" &
 pid=$!
 wait_for "$dir/reps.csv.tmp.*"
 kill -INT "$pid"
