@@ -589,6 +589,7 @@ int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
         runner_outfile_abort(reps_f);
         runner_outfile_abort(sum_f);
         runner_outfile_abort(series_f);
+        runneri_cli_error(c, "run: %s", err.msg);
         rc = CLI_FAILED;
     } else {
         if (write_outputs(c, &ra, res, reps_f, sum_f, series_f) != 0)
