@@ -232,23 +232,14 @@ size_t sim_container_get_queue_length(const sim_container *c)
     return c ? c->getq.n : 0;
 }
 
-/* Copy up to max waiting events of a queue (borrowed), in arrival order; return how many. */
-static size_t list_events(const simi_wq_list *l, sim_event **out, size_t max)
-{
-    size_t i = 0;
-    for (const simi_req *q = l->head; q && out && i < max; q = q->next)
-        out[i++] = q->ev;
-    return l->n;
-}
-
 size_t sim_container_waiting_puts(const sim_container *c, sim_event **out, size_t max)
 {
-    return c ? list_events(&c->putq, out, max) : 0;
+    return c ? simi_wq_list_events(&c->putq, out, max) : 0;
 }
 
 size_t sim_container_waiting_gets(const sim_container *c, sim_event **out, size_t max)
 {
-    return c ? list_events(&c->getq, out, max) : 0;
+    return c ? simi_wq_list_events(&c->getq, out, max) : 0;
 }
 
 sim_monitor *sim_container_monitor(sim_container *c)

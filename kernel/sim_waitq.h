@@ -167,6 +167,16 @@ static inline void simi_wq_list_remove(simi_wq_list *l, simi_req *r)
     l->n--;
 }
 
+/* Copy up to max waiting events of a list (borrowed), in arrival order; returns how many
+ * wait (Store and Container introspection). O(min(n, max)). */
+static inline size_t simi_wq_list_events(const simi_wq_list *l, sim_event **out, size_t max)
+{
+    size_t i = 0;
+    for (const simi_req *q = l->head; q && out && i < max; q = q->next)
+        out[i++] = q->ev;
+    return l->n;
+}
+
 /* ---- queue: FIFO list, or a heap when less != NULL ---- */
 typedef int (*simi_wq_less)(const simi_req *a, const simi_req *b);
 typedef struct {

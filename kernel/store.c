@@ -491,23 +491,14 @@ size_t sim_store_get_queue_length(const sim_store *s)
     return s ? s->getq.n : 0;
 }
 
-/* Copy up to max waiting events of a queue (borrowed), in arrival order; return how many. */
-static size_t list_events(const simi_wq_list *l, sim_event **out, size_t max)
-{
-    size_t i = 0;
-    for (const simi_req *q = l->head; q && out && i < max; q = q->next)
-        out[i++] = q->ev;
-    return l->n;
-}
-
 size_t sim_store_waiting_puts(const sim_store *s, sim_event **out, size_t max)
 {
-    return s ? list_events(&s->putq, out, max) : 0;
+    return s ? simi_wq_list_events(&s->putq, out, max) : 0;
 }
 
 size_t sim_store_waiting_gets(const sim_store *s, sim_event **out, size_t max)
 {
-    return s ? list_events(&s->getq, out, max) : 0;
+    return s ? simi_wq_list_events(&s->getq, out, max) : 0;
 }
 
 sim_monitor *sim_store_monitor(sim_store *s)

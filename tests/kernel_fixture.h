@@ -22,6 +22,17 @@
 
 #include "sim.h"
 
+/* RUNNING_ON_VALGRIND: tests of what valgrind does not model (MXCSR flags, thousands of
+ * guard pages, RSS) skip under it. */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
+
 /* Sanitizers change what some tests can observe: AddressSanitizer owns SIGSEGV and
  * quarantines freed memory, ThreadSanitizer's shadow grows with every access; under
  * either the resident set says nothing about the kernel's own memory. */

@@ -11,15 +11,6 @@
 #include <pthread.h>
 #include <sys/resource.h>
 
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#endif
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND 0
-#endif
-
 #define MARGIN_KB 4096 /* allocator noise; a per-event leak over 9e6 events is ~500 MB */
 
 static long peak_rss_kb(void)

@@ -7,14 +7,6 @@
 #if defined(__x86_64__)
 #include <fenv.h>
 #include <xmmintrin.h>
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#endif
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND 0
-#endif
 
 #define FLAGS 0x3fu /* the six MXCSR exception flags */
 

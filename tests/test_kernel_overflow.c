@@ -12,14 +12,6 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#endif
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND 0
-#endif
 
 /* cmocka 1.1 has skip() but no skip_msg(). */
 #define SKIP_UNDER_ASAN()                                                                  \
@@ -175,7 +167,6 @@ static void overflow_after_handler_reset(FILE *out)
     signal(SIGBUS, SIG_DFL);
     overflow_once(out);
 }
-
 
 /* Guard pages per stack stop at a quarter of vm.max_map_count (coro.c); read it as the
  * kernel does, to start enough processes to use them all up. */
