@@ -154,7 +154,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int rc = runner_cli_main(argc, argv, &io);
     free(text);
     sweep_dir();
-    if (rc != 0 && rc != 1 && rc != 2 && rc != 130)
+    if (rc != 0 && rc != 1 && rc != 2 && rc != 3 && rc != 130)
         abort();
     return 0;
 }

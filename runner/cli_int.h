@@ -19,7 +19,8 @@ typedef struct {
     runneri_plugin *plugin;
 } runneri_cli;
 
-enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
+/* 3: a sequential run left points at --max-reps without their precision target. */
+enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2, CLI_IMPRECISE = 3 };
 
 size_t runneri_cli_count(const runneri_cli *c);
 const exp_experiment *runneri_cli_at(const runneri_cli *c, size_t i);
@@ -55,5 +56,7 @@ int runneri_cli_help(const runneri_cli *c);
 int runneri_cli_run(const runneri_cli *c, int argc, char **argv);
 int runneri_cli_trace(const runneri_cli *c, int argc, char **argv);
 int runneri_cli_merge(const runneri_cli *c, int argc, char **argv);
+int runneri_cli_plot(const runneri_cli *c, int argc, char **argv);       /* cli_plot.c */
+int runneri_cli_compare(const runneri_cli *c, int argc, char **argv);    /* cli_compare.c */
 
 #endif

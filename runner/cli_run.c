@@ -63,7 +63,13 @@ typedef struct {
     size_t n_specs;
     runner_options opt;
     int has_reps, has_jobs, has_seed, has_rep, has_conf, has_prec, has_max, has_mem, quiet;
+    int has_abs;
     const char *out_path, *summary_path;
+    const char **prec_names; /* --precision-metric NAME..., n_prec of them */
+    size_t n_prec;
+    unsigned char *prec_mask; /* n_metrics flags from prec_names, or NULL */
+    const char *plot_path;    /* --plot FILE */
+    const char *compare_to;   /* --compare-to k=v */
 } run_args;
 
 typedef struct {
@@ -181,7 +187,7 @@ static int parse_option(cursor *cu, run_args *ra, int is_run)
         return k > 0 ? (count_arg(cu, "-r", v, 1, &ra->opt.reps) ? -1 : 1) : k;
     if ((k = take(cu, "-j", "--jobs", &ra->has_jobs, &v)) != 0) {
         if (k > 0) {
-            if (count_arg(cu, "-j", v, 1, &n) != 0)
+            if (count_arg(cu, "-j", v, 0, &n) != 0) /* 0: every core, as in the library */
                 return -1;
             if (n > 4096) {
                 runneri_cli_usage(cu->c, "%s: -j %s is more threads than makes sense "
@@ -207,6 +213,27 @@ static int parse_option(cursor *cu, run_args *ra, int is_run)
     if ((k = take(cu, NULL, "--precision", &ra->has_prec, &v)) != 0)
         return k > 0 ? (real_arg(cu, "--precision", v, 0, 1e300, &ra->opt.precision) ? -1 : 1)
                      : k;
+    if ((k = take(cu, NULL, "--abs-precision", &ra->has_abs, &v)) != 0)
+        return k > 0 ? (real_arg(cu, "--abs-precision", v, 0, 1e300, &ra->opt.abs_precision)
+                            ? -1
+                            : 1)
+                     : k;
+    if ((k = take(cu, NULL, "--precision-metric", NULL, &v)) != 0) {
+        if (k > 0)
+            ra->prec_names[ra->n_prec++] = v;
+        return k;
+    }
+    int seen_plot = ra->plot_path != NULL, seen_cmp = ra->compare_to != NULL;
+    if ((k = take(cu, NULL, "--plot", &seen_plot, &v)) != 0) {
+        if (k > 0)
+            ra->plot_path = v;
+        return k;
+    }
+    if ((k = take(cu, NULL, "--compare-to", &seen_cmp, &v)) != 0) {
+        if (k > 0)
+            ra->compare_to = v;
+        return k;
+    }
     if ((k = take(cu, NULL, "--max-reps", &ra->has_max, &v)) != 0)
         return k > 0 ? (count_arg(cu, "--max-reps", v, 1, &ra->opt.max_reps) ? -1 : 1) : k;
     int seen_o = ra->out_path != NULL, seen_s = ra->summary_path != NULL;
@@ -239,7 +266,8 @@ static runner_plan *parse_args(const runneri_cli *c, int argc, char **argv, int 
     cursor cu = {c, argv[0], argc, 1, argv};
     runner_options_init(&ra->opt);
     ra->specs = calloc((size_t)argc, sizeof *ra->specs);
-    if (ra->specs == NULL) {
+    ra->prec_names = calloc((size_t)argc, sizeof *ra->prec_names);
+    if (ra->specs == NULL || ra->prec_names == NULL) {
         runneri_cli_usage(c, "out of memory");
         return NULL;
     }
@@ -266,11 +294,17 @@ static runner_plan *parse_args(const runneri_cli *c, int argc, char **argv, int 
                           c->prog);
         return NULL;
     }
-    if (ra->has_max && !ra->has_prec) {
-        runneri_cli_usage(c, "%s: --max-reps only applies with --precision", cu.cmd);
+    if (ra->has_max && !ra->has_prec && !ra->has_abs) {
+        runneri_cli_usage(c, "%s: --max-reps only applies with --precision or "
+                             "--abs-precision", cu.cmd);
         return NULL;
     }
-    if (ra->has_prec && ra->has_rep) {
+    if (ra->n_prec && !ra->has_prec && !ra->has_abs) {
+        runneri_cli_usage(c, "%s: --precision-metric only applies with --precision or "
+                             "--abs-precision", cu.cmd);
+        return NULL;
+    }
+    if ((ra->has_prec || ra->has_abs) && ra->has_rep) {
         runneri_cli_usage(c, "%s: --rep and --precision conflict (sequential stopping "
                              "needs all replications)", cu.cmd);
         return NULL;
@@ -291,14 +325,33 @@ static runner_plan *parse_args(const runneri_cli *c, int argc, char **argv, int 
                           ra->out_path, ra->summary_path);
         return NULL;
     }
-    if (ra->out_path && strcmp(ra->out_path, "-") == 0 && !ra->summary_path) {
-        runneri_cli_usage(c, "%s: -o - needs --summary FILE (the summary table would mix "
-                             "with the CSV on stdout)", cu.cmd);
+    if (ra->plot_path && strcmp(ra->plot_path, "-") != 0 &&
+        ((ra->out_path && runner_outfile_same(ra->out_path, ra->plot_path)) ||
+         (ra->summary_path && runner_outfile_same(ra->summary_path, ra->plot_path)))) {
+        runneri_cli_usage(c, "%s: --plot '%s' is also a CSV output", cu.cmd, ra->plot_path);
         return NULL;
     }
     const exp_experiment *e = runneri_cli_find(c, ra->exp_name);
     if (e == NULL)
         return NULL;
+    if (ra->n_prec) {
+        ra->prec_mask = calloc(e->n_metrics ? e->n_metrics : 1, 1);
+        if (ra->prec_mask == NULL) {
+            runneri_cli_usage(c, "out of memory");
+            return NULL;
+        }
+        for (size_t i = 0; i < ra->n_prec; i++) {
+            int m = exp_metric_index(e, ra->prec_names[i]);
+            if (m < 0) {
+                runneri_cli_usage(c, "%s: --precision-metric: %s has no metric '%s' (%s "
+                                     "describe %s lists them)", cu.cmd, e->name,
+                                  ra->prec_names[i], c->prog, e->name);
+                return NULL;
+            }
+            ra->prec_mask[m] = 1;
+        }
+        ra->opt.precision_metrics = ra->prec_mask;
+    }
     runner_plan *plan = runner_plan_new(e);
     if (plan == NULL) {
         runneri_cli_usage(c, "out of memory");
@@ -328,6 +381,8 @@ int runneri_cli_trace(const runneri_cli *c, int argc, char **argv)
     run_args ra = {0};
     runner_plan *plan = parse_args(c, argc, argv, 0, &ra);
     free(ra.specs);
+    free(ra.prec_names);
+    free(ra.prec_mask);
     if (plan == NULL)
         return CLI_USAGE;
     const exp_experiment *e = runner_plan_experiment(plan);
@@ -449,8 +504,12 @@ static void report_precision(const runneri_cli *c, const runner_result *res, siz
     }
     if (missed == 0)
         return;
-    fprintf(c->err, "%s: precision %g not reached at %zu of %zu points (", c->prog,
-            runner_result_precision(res), missed, n);
+    if (runner_result_precision(res) > 0)
+        fprintf(c->err, "%s: precision %g not reached at %zu of %zu points (", c->prog,
+                runner_result_precision(res), missed, n);
+    else
+        fprintf(c->err, "%s: absolute precision %g not reached at %zu of %zu points (",
+                c->prog, runner_result_abs_precision(res), missed, n);
     const char *sep = "";
     if (capped) {
         fprintf(c->err, "%zu at --max-reps %zu", capped, max);
@@ -463,6 +522,13 @@ static void report_precision(const runneri_cli *c, const runner_result *res, siz
     if (missed > capped + failed)
         fprintf(c->err, "%s%zu interrupted", sep, missed - capped - failed);
     fputs(")\n", c->err);
+}
+
+/* The table goes to stdout unless -q, or a CSV file already goes there. */
+static int runneri_run_shows_table(const run_args *ra)
+{
+    return !ra->quiet && !(ra->out_path && strcmp(ra->out_path, "-") == 0) &&
+           !(ra->summary_path && strcmp(ra->summary_path, "-") == 0);
 }
 
 /* Write the requested files and the table. Both files are closed (every write error
@@ -496,7 +562,7 @@ static int write_outputs(const runneri_cli *c, const run_args *ra, const runner_
         runneri_cli_error(c, "run: %s", err.msg);
         return -1;
     }
-    if (!ra->summary_path)
+    if (runneri_run_shows_table(ra))
         runner_print_table(c->out, res, ra->opt.confidence);
     fflush(c->out);
     return 0;
@@ -507,8 +573,11 @@ int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
     run_args ra = {0};
     runner_plan *plan = parse_args(c, argc, argv, 1, &ra);
     free(ra.specs);
-    if (plan == NULL)
+    free(ra.prec_names);
+    if (plan == NULL) {
+        free(ra.prec_mask);
         return CLI_USAGE;
+    }
     runner_err err;
     runner_outfile *reps_f = NULL, *sum_f = NULL;
     if (runner_check(plan, &ra.opt, &err) != 0) {
@@ -549,8 +618,14 @@ int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
             report_failures(c, res);
             rc = CLI_FAILED;
         }
-        if (ra.opt.precision > 0)
-            report_precision(c, res, ra.opt.max_reps);
+        if (runner_result_sequential(res)) {
+            size_t cap = ra.opt.max_reps > ra.opt.reps ? ra.opt.max_reps : ra.opt.reps;
+            report_precision(c, res, cap);
+            /* A point that ran out of replications has a wider interval than asked for:
+             * say so in the status, not only on stderr. */
+            if (rc == CLI_OK && runner_result_capped(res, cap) > 0)
+                rc = CLI_IMPRECISE;
+        }
         if (cli_signal)
             fprintf(c->err, "%s: interrupted: %zu of %zu replications completed; "
                             "the output holds those\n", c->prog,
@@ -560,5 +635,6 @@ int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
     restore_signals(old);
     runner_result_free(res);
     runner_plan_free(plan);
+    free(ra.prec_mask);
     return sig ? 128 + sig : rc;
 }

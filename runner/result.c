@@ -58,6 +58,11 @@ size_t runner_result_failed(const runner_result *res) { return res->failed; }
 size_t runner_result_planned(const runner_result *res) { return res->planned; }
 int runner_result_stopped(const runner_result *res) { return res->stopped; }
 double runner_result_precision(const runner_result *res) { return res->precision; }
+double runner_result_abs_precision(const runner_result *res) { return res->abs_precision; }
+int runner_result_sequential(const runner_result *res)
+{
+    return res->precision > 0 || res->abs_precision > 0;
+}
 uint64_t runner_result_base_seed(const runner_result *res) { return res->seed; }
 int runner_result_crn(const runner_result *res) { return res->crn; }
 
@@ -107,7 +112,22 @@ const char *runner_result_error(const runner_result *res, size_t point, size_t r
 
 int runner_result_precision_met(const runner_result *res, size_t point)
 {
-    return res->precision > 0 ? res->pts[point].met : -1;
+    return runner_result_sequential(res) ? res->pts[point].met : -1;
+}
+
+size_t runner_result_capped(const runner_result *res, size_t max_reps)
+{
+    size_t n = 0;
+    if (!runner_result_sequential(res) || res->stopped)
+        return 0;
+    for (size_t p = 0; p < res->n_points; p++) {
+        const runneri_point *pt = &res->pts[p];
+        int bad = 0;
+        for (size_t i = 0; i < pt->end - pt->first; i++)
+            bad |= pt->state[i] != RUNNER_REP_OK;
+        n += !pt->met && !bad && pt->end >= max_reps;
+    }
+    return n;
 }
 
 int runner_summarize(const runner_result *res, size_t point, size_t metric,

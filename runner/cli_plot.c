@@ -1,0 +1,2 @@
+#include "cli_int.h"
+int runneri_cli_plot(const runneri_cli *c, int argc, char **argv) { (void)argc; (void)argv; return runneri_cli_usage(c, "plot: todo"); }
