@@ -173,8 +173,9 @@ int runneri_cli_describe(const runneri_cli *c, int argc, char **argv)
     }
     fputs("\nmetrics (one value per replication):\n", c->out);
     for (size_t k = 0; k < e->n_metrics; k++)
-        fprintf(c->out, "  %-*s  %s\n", w, e->metrics[k].name,
-                e->metrics[k].help ? e->metrics[k].help : "");
+        fprintf(c->out, "  %-*s  %s%s\n", w, e->metrics[k].name,
+                e->metrics[k].help ? e->metrics[k].help : "",
+                e->metrics[k].proportion ? " [proportion: Wilson interval]" : "");
     if (e->analytic)
         describe_analytic(c, e, w);
     runneri_clocale_leave(&l);

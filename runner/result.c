@@ -130,6 +130,34 @@ size_t runner_result_capped(const runner_result *res, size_t max_reps)
     return n;
 }
 
+/* Wilson's interval for a metric marked as a proportion (experiments.h), with the
+ * effective number of trials n p (1 - p) / sd^2 x (z / t_{n-1})^2 (Korn and Graubard
+ * 1998, with their degrees-of-freedom correction), never fewer than
+ * the replications: for 0/1 values exactly n, for fractions about the t interval's width
+ * but inside [0, 1]. Where every replication gave 0 (or 1) it is n, so the interval is
+ * [0, hi], not [0, 0]. A mean outside [0, 1] (a model bug) keeps the t interval. */
+static void proportion_interval(stats_summary *s, double confidence)
+{
+    double p = s->mean, n = (double)s->n, lo, hi;
+    if (!(p >= 0.0 && p <= 1.0))
+        return;
+    double v = s->n >= 2 ? s->sd * s->sd : 0.0, eff = n;
+    if (v > 0) {
+        /* (z / t)^2: the degrees-of-freedom correction, so that a fraction with little
+         * variance gets the t interval's width, not the narrower normal one */
+        double z = stats_normal_quantile(0.5 + 0.5 * confidence);
+        double t = stats_t_quantile(0.5 + 0.5 * confidence, n - 1.0);
+        eff = fmax(n, n * p * (1.0 - p) / v * (z / t) * (z / t));
+    } else if (p > 0.0 && p < 1.0) {
+        return; /* constant inside (0, 1), or one replication: the t result stands */
+    }
+    if (stats_wilson(p, eff, confidence, &lo, &hi) != 0)
+        return;
+    s->ci_low = lo;
+    s->ci_high = hi;
+    s->half_width = 0.5 * (hi - lo);
+}
+
 int runner_summarize(const runner_result *res, size_t point, size_t metric,
                      double confidence, stats_summary *out)
 {
@@ -154,6 +182,8 @@ int runner_summarize(const runner_result *res, size_t point, size_t metric,
             x[n++] = v;
     }
     int rc = n > 0 ? stats_summarize(x, n, confidence, out) : -1;
+    if (rc == 0 && res->exp->metrics[metric].proportion)
+        proportion_interval(out, confidence);
     if (x != small)
         free(x);
     if (rc != 0)

@@ -31,7 +31,7 @@ static const exp_metric carwash_metrics[] = {
     [M_WASHED] = {"washed", "cars washed by the end of the day"},
     [M_WAIT] = {"wait", "mean wait of the cars that got a machine (NaN if none)"},
     [M_QUEUE] = {"queue_length", "time-weighted mean number of cars waiting"},
-    [M_UTIL] = {"utilization", "time-weighted mean busy machines / machines"},
+    [M_UTIL] = {"utilization", "time-weighted mean busy machines / machines", 1},
 };
 
 typedef struct {

@@ -35,7 +35,7 @@ static const exp_metric shop_metrics[] = {
     [M_PARTS] = {"parts", "parts made by all machines"},
     [M_PARTS_PER_MACHINE] = {"parts_per_machine", "parts / machines"},
     [M_BREAKDOWNS] = {"breakdowns", "machine failures"},
-    [M_DOWNTIME] = {"downtime_fraction", "repaired downtime / (machines x run length)"},
+    [M_DOWNTIME] = {"downtime_fraction", "repaired downtime / (machines x run length)", 1},
     [M_OTHER_JOBS] = {"other_jobs", "other jobs the repairman completed"},
     [M_PREEMPTIONS] = {"preemptions", "times a repair took the repairman off another job"},
 };
