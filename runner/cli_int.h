@@ -58,5 +58,18 @@ int runneri_cli_trace(const runneri_cli *c, int argc, char **argv);
 int runneri_cli_merge(const runneri_cli *c, int argc, char **argv);
 int runneri_cli_plot(const runneri_cli *c, int argc, char **argv);       /* cli_plot.c */
 int runneri_cli_compare(const runneri_cli *c, int argc, char **argv);    /* cli_compare.c */
+/* run --compare-to k=v: a usage error unless k is a parameter, v a number and some point
+ * of the plan has k=v (checked before anything runs). */
+int runneri_compare_check_plan(const runneri_cli *c, const runner_plan *plan,
+                               const char *baseline);
+/* run --plot FILE: a usage error unless FILE ends in .svg, .png or .pdf, gnuplot can be
+ * found and the plan sweeps one or two parameters (checked before anything runs). */
+int runneri_plot_check_run(const runneri_cli *c, const runner_plan *plan, const char *path);
+/* The default picture of a finished run into path; CLI_OK or CLI_FAILED. */
+int runneri_plot_result(const runneri_cli *c, const runner_result *res, const char *path,
+                        double confidence);
+/* The comparison table of a finished run on c->out; CLI_OK or CLI_FAILED. */
+int runneri_compare_result(const runneri_cli *c, const runner_result *res,
+                           const char *baseline, double family);
 
 #endif

@@ -582,7 +582,14 @@ int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
     runner_outfile *reps_f = NULL, *sum_f = NULL;
     if (runner_check(plan, &ra.opt, &err) != 0) {
         runner_plan_free(plan);
+        free(ra.prec_mask);
         return runneri_cli_usage(c, "run: %s", err.msg);
+    }
+    if ((ra.compare_to && runneri_compare_check_plan(c, plan, ra.compare_to) != CLI_OK) ||
+        (ra.plot_path && runneri_plot_check_run(c, plan, ra.plot_path) != CLI_OK)) {
+        runner_plan_free(plan);
+        free(ra.prec_mask);
+        return CLI_USAGE;
     }
     /* Handlers first: a signal from here on finds every temporary file in the list. */
     struct sigaction old[N_CLI_SIGNALS];
@@ -591,6 +598,7 @@ int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
         (ra.summary_path && (sum_f = runner_outfile_open(ra.summary_path, &err)) == NULL)) {
         runner_outfile_abort(reps_f);
         runner_plan_free(plan);
+        free(ra.prec_mask);
         restore_signals(old);
         return runneri_cli_usage(c, "run: %s", err.msg);
     }
@@ -613,6 +621,12 @@ int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
         rc = CLI_FAILED;
     } else {
         if (write_outputs(c, &ra, res, reps_f, sum_f) != 0)
+            rc = CLI_FAILED;
+        if (ra.compare_to && runneri_run_shows_table(&ra) &&
+            runneri_compare_result(c, res, ra.compare_to, ra.opt.confidence) != CLI_OK)
+            rc = CLI_FAILED;
+        if (ra.plot_path && runneri_plot_result(c, res, ra.plot_path, ra.opt.confidence) !=
+                                CLI_OK)
             rc = CLI_FAILED;
         if (runner_result_failed(res)) {
             report_failures(c, res);
