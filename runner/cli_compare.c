@@ -1,7 +1,6 @@
 /* procsim compare REPS.csv --baseline k=v, and the same after a run (--compare-to):
  * paired differences to a baseline configuration (compare_int.h), as a table on stdout
  * and, with -o, as CSV. */
-#define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 #include <string.h>
 

@@ -9,7 +9,6 @@
  * The data go inline into the script (gnuplot's $block << EOD), so gnuplot reads
  * nothing but its stdin. Series and points come in ascending numeric order and numbers
  * print with all their digits: the same file gives the same script, byte for byte. */
-#define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

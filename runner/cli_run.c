@@ -625,8 +625,9 @@ int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
         if (ra.compare_to && runneri_run_shows_table(&ra) &&
             runneri_compare_result(c, res, ra.compare_to, ra.opt.confidence) != CLI_OK)
             rc = CLI_FAILED;
-        if (ra.plot_path && runneri_plot_result(c, res, ra.plot_path, ra.opt.confidence) !=
-                                CLI_OK)
+        /* No picture of a run the user stopped: no new program after a stop request. */
+        if (ra.plot_path && !cli_signal &&
+            runneri_plot_result(c, res, ra.plot_path, ra.opt.confidence) != CLI_OK)
             rc = CLI_FAILED;
         if (runner_result_failed(res)) {
             report_failures(c, res);

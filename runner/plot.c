@@ -2,7 +2,6 @@
  * script on a pipe, collect the picture it prints, make it reproducible and write it
  * through runner_outfile (a temporary name renamed when complete). procsim never needs
  * gnuplot for anything else, so a machine without it only loses the pictures.   */
-#define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
