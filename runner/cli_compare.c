@@ -83,11 +83,11 @@ int runneri_cli_compare(const runneri_cli *c, int argc, char **argv)
     if (bad) {
         rc = CLI_USAGE;
     } else {
-        if (of && (runneri_compare_write_csv(runner_outfile_stream(of), &cmp) != 0 ||
-                   runner_outfile_commit(of, &err) != 0)) {
-            if (of)
-                runner_outfile_abort(of);
+        if (of && runneri_compare_write_csv(runner_outfile_stream(of), &cmp) != 0) {
+            runner_outfile_abort(of);
             rc = runneri_cli_error(c, "compare: cannot write '%s'", out);
+        } else if (of && runner_outfile_commit(of, &err) != 0) { /* it freed of */
+            rc = runneri_cli_error(c, "compare: %s", err.msg);
         }
         if (!quiet && !(out && strcmp(out, "-") == 0))
             runneri_compare_print(c->out, &cmp);

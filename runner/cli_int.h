@@ -65,9 +65,10 @@ int runneri_compare_check_plan(const runneri_cli *c, const runner_plan *plan,
 /* run --plot FILE: a usage error unless FILE ends in .svg, .png or .pdf, gnuplot can be
  * found and the plan sweeps one or two parameters (checked before anything runs). */
 int runneri_plot_check_run(const runneri_cli *c, const runner_plan *plan, const char *path);
-/* The default picture of a finished run into path; CLI_OK or CLI_FAILED. */
-int runneri_plot_result(const runneri_cli *c, const runner_result *res, const char *path,
-                        double confidence);
+/* The default picture of a finished run into `of` (committed, or aborted on failure:
+ * either way it is consumed); CLI_OK or CLI_FAILED. */
+int runneri_plot_result(const runneri_cli *c, const runner_result *res, runner_outfile *of,
+                        const char *path, double confidence);
 /* The comparison table of a finished run on c->out; CLI_OK or CLI_FAILED. */
 int runneri_compare_result(const runneri_cli *c, const runner_result *res,
                            const char *baseline, double family);

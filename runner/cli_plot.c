@@ -408,15 +408,18 @@ static int hist_script(const runneri_cli *c, const runneri_csvtab *t, const plot
     return CLI_OK;
 }
 
-/* Script for the arguments, rendered into pa->out. */
+/* Script for the arguments, rendered into pa->out (through `of` when it is open
+ * already; consumed either way). */
 static int draw(const runneri_cli *c, const runneri_csvtab *t, const plot_args *pa,
-                const exp_experiment *e)
+                const exp_experiment *e, runner_outfile *of)
 {
     char *script = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&script, &len);
-    if (f == NULL)
+    if (f == NULL) {
+        runner_outfile_abort(of);
         return runneri_cli_error(c, "plot: out of memory");
+    }
     runneri_clocale l;
     runneri_clocale_enter(&l);
     const char *terminal = runneri_plot_terminal(pa->out);
@@ -427,7 +430,10 @@ static int draw(const runneri_cli *c, const runneri_csvtab *t, const plot_args *
     runner_err err;
     if (rc == CLI_OK && bad)
         rc = runneri_cli_error(c, "plot: out of memory");
-    else if (rc == CLI_OK && runneri_plot_render(script, len, pa->out, &err) != 0)
+    if (rc != CLI_OK)
+        runner_outfile_abort(of); /* NULL is fine */
+    else if ((of ? runneri_plot_render_to(script, len, pa->out, of, &err)
+                 : runneri_plot_render(script, len, pa->out, &err)) != 0)
         rc = runneri_cli_error(c, "plot: %s", err.msg);
     free(script);
     return rc;
@@ -487,7 +493,7 @@ int runneri_cli_plot(const runneri_cli *c, int argc, char **argv)
     runner_err err;
     if (runneri_csvtab_read(&t, pa.input, &err) != 0)
         return runneri_cli_usage(c, "plot: %s", err.msg);
-    int rc = draw(c, &t, &pa, NULL);
+    int rc = draw(c, &t, &pa, NULL, NULL);
     runneri_csvtab_free(&t);
     return rc;
 }
@@ -531,8 +537,8 @@ int runneri_plot_check_run(const runneri_cli *c, const runner_plan *plan, const 
     return CLI_OK;
 }
 
-int runneri_plot_result(const runneri_cli *c, const runner_result *res, const char *path,
-                        double confidence)
+int runneri_plot_result(const runneri_cli *c, const runner_result *res, runner_outfile *of,
+                        const char *path, double confidence)
 {
     /* Through the summary CSV in memory: run --plot draws what procsim plot would draw
      * from the --summary file of the same run. */
@@ -554,21 +560,25 @@ int runneri_plot_result(const runneri_cli *c, const runner_result *res, const ch
     char *buf = NULL;
     size_t len = 0;
     FILE *mem = open_memstream(&buf, &len);
-    if (mem == NULL)
+    if (mem == NULL) {
+        runner_outfile_abort(of);
         return runneri_cli_error(c, "run: --plot: out of memory");
+    }
     int bad = runner_csv_write_summary(mem, res, confidence) != 0;
     bad |= fclose(mem) != 0;
     runneri_csvtab t;
     runner_err err;
     int rc = CLI_OK;
     if (bad || n == 0) {
+        runner_outfile_abort(of);
         rc = runneri_cli_error(c, "run: --plot: %s", n ? "out of memory" : "nothing swept ran");
     } else if (runneri_csvtab_parse(&t, "the run", buf, len, &err) != 0) {
+        runner_outfile_abort(of);
         rc = runneri_cli_error(c, "run: --plot: %s", err.msg);
     } else {
         plot_args pa = {"the run", e->params[idx[0]].name, e->metrics[0].name,
                         n == 2 ? e->params[idx[1]].name : NULL, NULL, path, NULL};
-        rc = draw(c, &t, &pa, e) == CLI_OK ? CLI_OK : CLI_FAILED;
+        rc = draw(c, &t, &pa, e, of) == CLI_OK ? CLI_OK : CLI_FAILED;
         runneri_csvtab_free(&t);
     }
     free(buf);

@@ -594,9 +594,12 @@ int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
     /* Handlers first: a signal from here on finds every temporary file in the list. */
     struct sigaction old[N_CLI_SIGNALS];
     install_signals(old);
+    runner_outfile *plot_f = NULL; /* opened now: an unwritable path fails before the run */
     if ((ra.out_path && (reps_f = runner_outfile_open(ra.out_path, &err)) == NULL) ||
-        (ra.summary_path && (sum_f = runner_outfile_open(ra.summary_path, &err)) == NULL)) {
+        (ra.summary_path && (sum_f = runner_outfile_open(ra.summary_path, &err)) == NULL) ||
+        (ra.plot_path && (plot_f = runner_outfile_open(ra.plot_path, &err)) == NULL)) {
         runner_outfile_abort(reps_f);
+        runner_outfile_abort(sum_f);
         runner_plan_free(plan);
         free(ra.prec_mask);
         restore_signals(old);
@@ -617,6 +620,7 @@ int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
     if (res == NULL) {
         runner_outfile_abort(reps_f);
         runner_outfile_abort(sum_f);
+        runner_outfile_abort(plot_f);
         runneri_cli_error(c, "run: %s", err.msg);
         rc = CLI_FAILED;
     } else {
@@ -626,8 +630,10 @@ int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
             runneri_compare_result(c, res, ra.compare_to, ra.opt.confidence) != CLI_OK)
             rc = CLI_FAILED;
         /* No picture of a run the user stopped: no new program after a stop request. */
-        if (ra.plot_path && !cli_signal &&
-            runneri_plot_result(c, res, ra.plot_path, ra.opt.confidence) != CLI_OK)
+        if (plot_f && cli_signal)
+            runner_outfile_abort(plot_f);
+        else if (plot_f && runneri_plot_result(c, res, plot_f, ra.plot_path,
+                                                      ra.opt.confidence) != CLI_OK)
             rc = CLI_FAILED;
         if (runner_result_failed(res)) {
             report_failures(c, res);

@@ -186,28 +186,38 @@ static int run_gnuplot(const char *prog, const char *script, size_t len, char **
     return 0;
 }
 
-int runneri_plot_render(const char *script, size_t len, const char *path, runner_err *err)
+int runneri_plot_render_to(const char *script, size_t len, const char *path,
+                           runner_outfile *of, runner_err *err)
 {
     char prog[4096];
-    if (runneri_plot_find(prog, sizeof prog) != 0)
-        return runneri_fail(err, "%s", runneri_plot_missing);
     char *pic = NULL;
     size_t n = 0;
-    if (run_gnuplot(prog, script, len, &pic, &n, err) != 0)
+    if (runneri_plot_find(prog, sizeof prog) != 0) {
+        runner_outfile_abort(of);
+        return runneri_fail(err, "%s", runneri_plot_missing);
+    }
+    if (run_gnuplot(prog, script, len, &pic, &n, err) != 0) {
+        runner_outfile_abort(of);
         return -1;
+    }
     size_t pl = strlen(path);
     if (pl > 4 && strcmp(path + pl - 4, ".pdf") == 0)
         fix_pdf_date(pic, n);
-    runner_outfile *of = runner_outfile_open(path, err);
-    int rc = of ? 0 : -1;
-    if (of && fwrite(pic, 1, n, runner_outfile_stream(of)) != n) {
+    int rc;
+    if (fwrite(pic, 1, n, runner_outfile_stream(of)) != n) {
         runner_outfile_abort(of);
         rc = runneri_fail(err, "cannot write '%s'", path);
-    } else if (of) {
+    } else {
         rc = runner_outfile_commit(of, err);
     }
     free(pic);
     return rc;
+}
+
+int runneri_plot_render(const char *script, size_t len, const char *path, runner_err *err)
+{
+    runner_outfile *of = runner_outfile_open(path, err);
+    return of ? runneri_plot_render_to(script, len, path, of, err) : -1;
 }
 
 void runneri_plot_quote(FILE *f, const char *s)

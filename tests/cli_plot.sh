@@ -112,6 +112,17 @@ grep -q "^text wait: mean time in queue" "$dir/facts" || fail "--hist x label"
 "$procsim" plot "$dir/c.csv" --hist wait -o "$dir/no.svg" 2>"$dir/err"
 [ $? -eq 2 ] && grep -q "per-replication file" "$dir/err" || fail "--hist of a summary"
 
+# An unwritable picture path is refused before the run, like the CSV outputs.
+"$procsim" $run --sweep lambda=0.5,0.6 --plot "$dir/none/w.svg" -o "$dir/no.csv" 2>"$dir/err"
+[ $? -eq 2 ] || fail "unwritable --plot: $(cat "$dir/err")"
+[ -e "$dir/no.csv" ] && fail "a run refused for its --plot path wrote its CSV"
+# A gnuplot that fails: exit 1 after the run, the CSV written, no picture, no temp file.
+PROCSIM_GNUPLOT=/bin/false "$procsim" $run --sweep lambda=0.5,0.6 \
+    --plot "$dir/f.svg" -o "$dir/f.csv" 2>"$dir/err"
+[ $? -eq 1 ] && grep -q "gnuplot failed" "$dir/err" || fail "failing gnuplot: $(cat "$dir/err")"
+[ -s "$dir/f.csv" ] || fail "the CSV of a run whose picture failed is missing"
+ls "$dir" | grep -q "f.svg" && fail "a failed picture left a file: $(ls "$dir")"
+
 # run --plot needs a sweep of one or two parameters, known before anything runs.
 "$procsim" $run --plot "$dir/no.svg" -o "$dir/no.csv" 2>"$dir/err"
 [ $? -eq 2 ] && grep -q "sweeps none" "$dir/err" || fail "no sweep: $(cat "$dir/err")"
