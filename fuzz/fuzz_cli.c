@@ -89,7 +89,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
      * stop with their usage message, which is the path worth fuzzing here. */
     if (setenv("PROCSIM_GNUPLOT", "/nonexistent/gnuplot", 1) != 0)
         abort();
-    runner_cli_io io = {exps, 1, devnull, devnull, 0};
+    runner_cli_io io = {exps, 1, devnull, devnull, 0, NULL};
     for (size_t i = 0; i < 2; i++) {
         char rep[] = {(char)('0' + i), '\0'}, name[8];
         snprintf(name, sizeof name, "%s", shards[i].name);
@@ -153,7 +153,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         argv[argc++] = a;
     }
     argv[argc] = NULL;
-    runner_cli_io io = {exps, 1, devnull, devnull, 0};
+    runner_cli_io io = {exps, 1, devnull, devnull, 0, NULL};
     put_shards();
     int rc = runner_cli_main(argc, argv, &io);
     free(text);
