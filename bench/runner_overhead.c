@@ -55,7 +55,7 @@ static sim_status proc_replicate(sim_env *env, const double *params, double *met
     return st;
 }
 
-static const exp_metric one_metric[] = {{"value", "what the replication computed"}};
+static const exp_metric one_metric[] = {{"value", "what the replication computed", 0}};
 static const exp_experiment empty = {"empty", "nothing", NULL, 0, one_metric, 1,
                                      empty_replicate, NULL, NULL};
 static const exp_experiment spin = {"spin", "200k draws", NULL, 0, one_metric, 1,

@@ -3,6 +3,7 @@
 #   P/lib/libprocsim.a             kernel + stats + runner, no demo models
 #   P/lib/libprocsim.so            the same, with -DPROCSIM_SHARED=ON (procsim::shared)
 #   P/bin/procsim                  the stock CLI (demo models, loads plugins)
+#   P/share/man/man1/procsim.1     its man page (from the same text as --help)
 #   P/lib/pkgconfig/procsim.pc     cflags and what a static link needs
 #   P/lib/cmake/procsim/           find_package(procsim): procsim::procsim (the library)
 #                                  and procsim::headers (include path only, for plugins)
@@ -37,6 +38,7 @@ install(FILES ${PROCSIM_PUBLIC_HEADERS} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/
 install(TARGETS procsim_lib procsim_headers EXPORT procsimTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(TARGETS procsim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(FILES ${PROJECT_BINARY_DIR}/procsim.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 if(PROCSIM_SHARED) # procsim::shared; the .pc stays the static link
   target_include_directories(procsim_shared INTERFACE
       $<BUILD_INTERFACE:${PROJECT_BINARY_DIR}/include>)

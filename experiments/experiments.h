@@ -28,6 +28,12 @@ typedef struct {
 typedef struct {
     const char *name;
     const char *help;
+    /* 1: the value of a replication is a proportion in [0, 1] (a 0/1 indicator, or a
+     * fraction such as reneged / arrived). Its interval across replications is then
+     * Wilson's score interval, which stays in [0, 1] and is not [0, 0] when every
+     * replication gave 0; for fractions with the effective number of trials (stats.h).
+     * Last in the struct, so {"name", "help"} initialisers still mean 0. */
+    int proportion;
 } exp_metric;
 
 typedef struct exp_experiment {

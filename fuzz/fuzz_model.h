@@ -25,7 +25,7 @@ static const exp_param fuzz_model_params[] = {
     {"x", 1.0, -10.0, 10.0, 0, "a real parameter"},
     {"n", 3, 0, 100, 1, "a whole parameter"},
 };
-static const exp_metric fuzz_model_metrics[] = {{"prod", "x * n"}, {"diff", "x - n"}};
+static const exp_metric fuzz_model_metrics[] = {{"prod", "x * n", 0}, {"diff", "x - n", 0}};
 static const exp_experiment fuzz_model = {
     "t", "fuzz model", fuzz_model_params, 2, fuzz_model_metrics, 2,
     fuzz_model_replicate, NULL, fuzz_model_check};

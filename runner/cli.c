@@ -1,5 +1,6 @@
 /* The procsim command line: dispatch, help, list, describe and merge. Running and
- * tracing, which share the parameter options, are in cli_run.c. */
+ * tracing, which share the parameter options, are in cli_run.c; plot and compare in
+ * cli_plot.c and cli_compare.c; the help text of every command in help.c. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,62 +9,15 @@
 #include <unistd.h>
 
 #include "cli_int.h"
+#include "help_int.h"
 
 #ifndef PROCSIM_VERSION
 #define PROCSIM_VERSION "unknown"
 #endif
 
-/* After "usage: PROG COMMAND [ARGS]". */
-static const char usage_text[] =
-    "\n"
-    "commands:\n"
-    "  list [PLUGIN]              experiments, their parameters and metrics\n"
-    "  describe EXP               one experiment in full\n"
-    "  trace EXP [--param k=v]... [--seed S] [--rep R]\n"
-    "                             one replication, printing the model's trace on stdout\n"
-    "  run EXP [options]          replications over a parameter grid, CSV out\n"
-    "  merge A.csv B.csv... -o OUT.csv\n"
-    "                             join per-replication shards, sorted by (point, rep)\n"
-    "  help, --help               this text;  --version: the version\n"
-    "\n"
-    "run options:\n"
-    "  -r, --reps N               replications per point (default 10)\n"
-    "  -j, --jobs T               worker threads (default: number of cores)\n"
-    "  --seed S                   base seed (default 1)\n"
-    "  --param k=v                set a parameter (repeatable)\n"
-    "  --sweep k=a:b:step         sweep a parameter from a to b inclusive, or\n"
-    "  --sweep k=v1,v2,...        over a list; several sweeps make a grid, the first\n"
-    "                             varying slowest\n"
-    "  --rep R                    run only replication R (from 0) of each point, with the\n"
-    "                             seed it has in a full run (with -r N: R < N)\n"
-    "  --no-crn                   different random numbers at each point (default: the\n"
-    "                             same replication uses the same streams everywhere)\n"
-    "  --confidence C             confidence level of the intervals (default 0.95)\n"
-    "  --precision REL            add replications until every metric's half-width is\n"
-    "                             at most REL x |mean| ...\n"
-    "  --max-reps N               ... or N replications per point (default 10000)\n"
-    "  -o, --output FILE          per-replication CSV: point,rep,seed,params,metrics\n"
-    "  --summary FILE             summary CSV (otherwise a table on stdout)\n"
-    "  --max-memory SIZE          memory one replication may hold in the kernel, e.g.\n"
-    "                             512M, 4G (default 2G; 0: no limit); past it that\n"
-    "                             replication fails, the same way for any -j\n"
-    "  --series FILE              the models' series and records: point,rep,name,t,value\n"
-    "  --series-reps R,...        only those replications' series (default: all)\n"
-    "  -q, --quiet                no progress line\n"
-    "FILE may be - (standard output). Regular files are replaced whole when the run ends;\n"
-    "devices and FIFOs are written in place.\n"
-    "\n"
-    "EXP is an experiment name, or a plugin built with PROCSIM_EXPERIMENTS: PATH[:NAME]\n"
-    "with a '/' in PATH (./ed.so, ./ed.so:ed); NAME may be left out when it holds one.\n"
-    "\n"
-    "exit status: 0 ok, 1 some replications failed (the rest are written) or output\n"
-    "could not be written, 2 bad usage, 128+N stopped by signal N (SIGINT, SIGTERM,\n"
-    "SIGHUP, SIGPIPE: finished replications are written; a second signal quits at once\n"
-    "and writes nothing).\n";
-
 /* One message line on err, control bytes (from echoed arguments) written as \xNN. */
 #if defined(__GNUC__)
-__attribute__((format(printf, 2, 0)))
+__attribute__((format(printf, 2, 0))) /* clang's -Wformat-nonliteral wants to know */
 #endif
 static void say(const runneri_cli *c, const char *fmt, va_list ap)
 {
@@ -90,8 +44,7 @@ static void say(const runneri_cli *c, const char *fmt, va_list ap)
 
 static void print_usage(const runneri_cli *c, FILE *f)
 {
-    fprintf(f, "usage: %s COMMAND [ARGS]\n", c->prog);
-    fputs(usage_text, f);
+    runneri_help_print(f, c->prog, NULL);
 }
 
 int runneri_cli_usage(const runneri_cli *c, const char *fmt, ...)
@@ -223,8 +176,9 @@ int runneri_cli_describe(const runneri_cli *c, int argc, char **argv)
     }
     fputs("\nmetrics (one value per replication):\n", c->out);
     for (size_t k = 0; k < e->n_metrics; k++)
-        fprintf(c->out, "  %-*s  %s\n", w, e->metrics[k].name,
-                e->metrics[k].help ? e->metrics[k].help : "");
+        fprintf(c->out, "  %-*s  %s%s\n", w, e->metrics[k].name,
+                e->metrics[k].help ? e->metrics[k].help : "",
+                e->metrics[k].proportion ? " [proportion: Wilson interval]" : "");
     if (e->analytic)
         describe_analytic(c, e, w);
     runneri_clocale_leave(&l);
@@ -308,9 +262,22 @@ static int dispatch(const runneri_cli *cp, int argc, char **argv)
     }
     const char *cmd = argv[1];
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
-        if (argc > 2)
-            return runneri_cli_usage(&c, "%s takes no arguments, got '%s'", cmd, argv[2]);
+        if (argc > 3 || (argc == 3 && runneri_help_find(argv[2]) == NULL))
+            return runneri_cli_usage(&c, "%s takes no arguments or a command, got '%s'", cmd,
+                                     argv[argc > 3 ? 3 : 2]);
+        if (argc == 3) {
+            runneri_help_print(c.out, c.prog, runneri_help_find(argv[2]));
+            return CLI_OK;
+        }
         return runneri_cli_help(&c);
+    }
+    /* COMMAND --help (or -h) anywhere after a known command: that command's help. */
+    const runneri_help *h = runneri_help_find(cmd);
+    for (int i = 2; h && i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            runneri_help_print(c.out, c.prog, h);
+            return CLI_OK;
+        }
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
         if (argc > 2)
@@ -331,5 +298,9 @@ static int dispatch(const runneri_cli *cp, int argc, char **argv)
         return runneri_cli_trace(&c, argc - 1, argv + 1);
     if (strcmp(cmd, "merge") == 0)
         return runneri_cli_merge(&c, argc - 1, argv + 1);
+    if (strcmp(cmd, "plot") == 0)
+        return runneri_cli_plot(&c, argc - 1, argv + 1);
+    if (strcmp(cmd, "compare") == 0)
+        return runneri_cli_compare(&c, argc - 1, argv + 1);
     return runneri_cli_usage(&c, "unknown command '%s' (%s --help lists them)", cmd, c.prog);
 }

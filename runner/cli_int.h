@@ -19,7 +19,8 @@ typedef struct {
     runneri_plugin *plugin;
 } runneri_cli;
 
-enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
+/* 3: a sequential run left points at --max-reps without their precision target. */
+enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2, CLI_IMPRECISE = 3 };
 
 size_t runneri_cli_count(const runneri_cli *c);
 const exp_experiment *runneri_cli_at(const runneri_cli *c, size_t i);
@@ -55,5 +56,21 @@ int runneri_cli_help(const runneri_cli *c);
 int runneri_cli_run(const runneri_cli *c, int argc, char **argv);
 int runneri_cli_trace(const runneri_cli *c, int argc, char **argv);
 int runneri_cli_merge(const runneri_cli *c, int argc, char **argv);
+int runneri_cli_plot(const runneri_cli *c, int argc, char **argv);       /* cli_plot.c */
+int runneri_cli_compare(const runneri_cli *c, int argc, char **argv);    /* cli_compare.c */
+/* run --compare-to k=v: a usage error unless k is a parameter, v a number and some point
+ * of the plan has k=v (checked before anything runs). */
+int runneri_compare_check_plan(const runneri_cli *c, const runner_plan *plan,
+                               const char *baseline);
+/* run --plot FILE: a usage error unless FILE ends in .svg, .png or .pdf, gnuplot can be
+ * found and the plan sweeps one or two parameters (checked before anything runs). */
+int runneri_plot_check_run(const runneri_cli *c, const runner_plan *plan, const char *path);
+/* The default picture of a finished run into `of` (committed, or aborted on failure:
+ * either way it is consumed); CLI_OK or CLI_FAILED. */
+int runneri_plot_result(const runneri_cli *c, const runner_result *res, runner_outfile *of,
+                        const char *path, double confidence);
+/* The comparison table of a finished run on c->out; CLI_OK or CLI_FAILED. */
+int runneri_compare_result(const runneri_cli *c, const runner_result *res,
+                           const char *baseline, double family);
 
 #endif

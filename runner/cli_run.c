@@ -69,8 +69,14 @@ typedef struct {
     size_t n_specs;
     runner_options opt;
     int has_reps, has_jobs, has_seed, has_rep, has_conf, has_prec, has_max, has_mem, quiet;
+    int has_abs;
     const char *out_path, *summary_path;
     const char *series_path, *series_reps; /* --series FILE, --series-reps R,... */
+    const char **prec_names; /* --precision-metric NAME..., n_prec of them */
+    size_t n_prec;
+    unsigned char *prec_mask; /* n_metrics flags from prec_names, or NULL */
+    const char *plot_path;    /* --plot FILE */
+    const char *compare_to;   /* --compare-to k=v */
 } run_args;
 
 typedef struct {
@@ -188,7 +194,7 @@ static int parse_option(cursor *cu, run_args *ra, int is_run)
         return k > 0 ? (count_arg(cu, "-r", v, 1, &ra->opt.reps) ? -1 : 1) : k;
     if ((k = take(cu, "-j", "--jobs", &ra->has_jobs, &v)) != 0) {
         if (k > 0) {
-            if (count_arg(cu, "-j", v, 1, &n) != 0)
+            if (count_arg(cu, "-j", v, 0, &n) != 0) /* 0: every core, as in the library */
                 return -1;
             if (n > 4096) {
                 runneri_cli_usage(cu->c, "%s: -j %s is more threads than makes sense "
@@ -214,6 +220,27 @@ static int parse_option(cursor *cu, run_args *ra, int is_run)
     if ((k = take(cu, NULL, "--precision", &ra->has_prec, &v)) != 0)
         return k > 0 ? (real_arg(cu, "--precision", v, 0, 1e300, &ra->opt.precision) ? -1 : 1)
                      : k;
+    if ((k = take(cu, NULL, "--abs-precision", &ra->has_abs, &v)) != 0)
+        return k > 0 ? (real_arg(cu, "--abs-precision", v, 0, 1e300, &ra->opt.abs_precision)
+                            ? -1
+                            : 1)
+                     : k;
+    if ((k = take(cu, NULL, "--precision-metric", NULL, &v)) != 0) {
+        if (k > 0)
+            ra->prec_names[ra->n_prec++] = v;
+        return k;
+    }
+    int seen_plot = ra->plot_path != NULL, seen_cmp = ra->compare_to != NULL;
+    if ((k = take(cu, NULL, "--plot", &seen_plot, &v)) != 0) {
+        if (k > 0)
+            ra->plot_path = v;
+        return k;
+    }
+    if ((k = take(cu, NULL, "--compare-to", &seen_cmp, &v)) != 0) {
+        if (k > 0)
+            ra->compare_to = v;
+        return k;
+    }
     if ((k = take(cu, NULL, "--max-reps", &ra->has_max, &v)) != 0)
         return k > 0 ? (count_arg(cu, "--max-reps", v, 1, &ra->opt.max_reps) ? -1 : 1) : k;
     int seen_o = ra->out_path != NULL, seen_s = ra->summary_path != NULL;
@@ -257,7 +284,8 @@ static runner_plan *parse_args(const runneri_cli *c, int argc, char **argv, int 
     cursor cu = {c, argv[0], argc, 1, argv};
     runner_options_init(&ra->opt);
     ra->specs = calloc((size_t)argc, sizeof *ra->specs);
-    if (ra->specs == NULL) {
+    ra->prec_names = calloc((size_t)argc, sizeof *ra->prec_names);
+    if (ra->specs == NULL || ra->prec_names == NULL) {
         runneri_cli_usage(c, "out of memory");
         return NULL;
     }
@@ -284,11 +312,17 @@ static runner_plan *parse_args(const runneri_cli *c, int argc, char **argv, int 
                           c->prog);
         return NULL;
     }
-    if (ra->has_max && !ra->has_prec) {
-        runneri_cli_usage(c, "%s: --max-reps only applies with --precision", cu.cmd);
+    if (ra->has_max && !ra->has_prec && !ra->has_abs) {
+        runneri_cli_usage(c, "%s: --max-reps only applies with --precision or "
+                             "--abs-precision", cu.cmd);
         return NULL;
     }
-    if (ra->has_prec && ra->has_rep) {
+    if (ra->n_prec && !ra->has_prec && !ra->has_abs) {
+        runneri_cli_usage(c, "%s: --precision-metric only applies with --precision or "
+                             "--abs-precision", cu.cmd);
+        return NULL;
+    }
+    if ((ra->has_prec || ra->has_abs) && ra->has_rep) {
         runneri_cli_usage(c, "%s: --rep and --precision conflict (sequential stopping "
                              "needs all replications)", cu.cmd);
         return NULL;
@@ -309,9 +343,10 @@ static runner_plan *parse_args(const runneri_cli *c, int argc, char **argv, int 
                           ra->out_path, ra->summary_path);
         return NULL;
     }
-    if (ra->out_path && strcmp(ra->out_path, "-") == 0 && !ra->summary_path) {
-        runneri_cli_usage(c, "%s: -o - needs --summary FILE (the summary table would mix "
-                             "with the CSV on stdout)", cu.cmd);
+    if (ra->plot_path && strcmp(ra->plot_path, "-") != 0 &&
+        ((ra->out_path && runner_outfile_same(ra->out_path, ra->plot_path)) ||
+         (ra->summary_path && runner_outfile_same(ra->summary_path, ra->plot_path)))) {
+        runneri_cli_usage(c, "%s: --plot '%s' is also a CSV output", cu.cmd, ra->plot_path);
         return NULL;
     }
     if (ra->series_reps && !ra->series_path) {
@@ -334,6 +369,24 @@ static runner_plan *parse_args(const runneri_cli *c, int argc, char **argv, int 
     const exp_experiment *e = runneri_cli_find(c, ra->exp_name);
     if (e == NULL)
         return NULL;
+    if (ra->n_prec) {
+        ra->prec_mask = calloc(e->n_metrics ? e->n_metrics : 1, 1);
+        if (ra->prec_mask == NULL) {
+            runneri_cli_usage(c, "out of memory");
+            return NULL;
+        }
+        for (size_t i = 0; i < ra->n_prec; i++) {
+            int m = exp_metric_index(e, ra->prec_names[i]);
+            if (m < 0) {
+                runneri_cli_usage(c, "%s: --precision-metric: %s has no metric '%s' (%s "
+                                     "describe %s lists them)", cu.cmd, e->name,
+                                  ra->prec_names[i], c->prog, e->name);
+                return NULL;
+            }
+            ra->prec_mask[m] = 1;
+        }
+        ra->opt.precision_metrics = ra->prec_mask;
+    }
     runner_plan *plan = runner_plan_new(e);
     if (plan == NULL) {
         runneri_cli_usage(c, "out of memory");
@@ -363,6 +416,8 @@ int runneri_cli_trace(const runneri_cli *c, int argc, char **argv)
     run_args ra = {0};
     runner_plan *plan = parse_args(c, argc, argv, 0, &ra);
     free(ra.specs);
+    free(ra.prec_names);
+    free(ra.prec_mask);
     if (plan == NULL)
         return CLI_USAGE;
     const exp_experiment *e = runner_plan_experiment(plan);
@@ -484,8 +539,12 @@ static void report_precision(const runneri_cli *c, const runner_result *res, siz
     }
     if (missed == 0)
         return;
-    fprintf(c->err, "%s: precision %g not reached at %zu of %zu points (", c->prog,
-            runner_result_precision(res), missed, n);
+    if (runner_result_precision(res) > 0)
+        fprintf(c->err, "%s: precision %g not reached at %zu of %zu points (", c->prog,
+                runner_result_precision(res), missed, n);
+    else
+        fprintf(c->err, "%s: absolute precision %g not reached at %zu of %zu points (",
+                c->prog, runner_result_abs_precision(res), missed, n);
     const char *sep = "";
     if (capped) {
         fprintf(c->err, "%zu at --max-reps %zu", capped, max);
@@ -498,6 +557,13 @@ static void report_precision(const runneri_cli *c, const runner_result *res, siz
     if (missed > capped + failed)
         fprintf(c->err, "%s%zu interrupted", sep, missed - capped - failed);
     fputs(")\n", c->err);
+}
+
+/* The table goes to stdout unless -q, or a CSV file already goes there. */
+static int runneri_run_shows_table(const run_args *ra)
+{
+    return !ra->quiet && !(ra->out_path && strcmp(ra->out_path, "-") == 0) &&
+           !(ra->summary_path && strcmp(ra->summary_path, "-") == 0);
 }
 
 /* Write the requested files and the table. Both files are closed (every write error
@@ -537,10 +603,19 @@ static int write_outputs(const runneri_cli *c, const run_args *ra, const runner_
             return -1;
         }
     }
-    if (!ra->summary_path)
+    if (runneri_run_shows_table(ra))
         runner_print_table(c->out, res, ra->opt.confidence);
     fflush(c->out);
     return 0;
+}
+
+/* What parse_args allocated for the run besides the plan. */
+static void free_run_args(run_args *ra)
+{
+    free((size_t *)ra->opt.series_reps);
+    ra->opt.series_reps = NULL;
+    free(ra->prec_mask);
+    ra->prec_mask = NULL;
 }
 
 int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
@@ -548,29 +623,38 @@ int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
     run_args ra = {0};
     runner_plan *plan = parse_args(c, argc, argv, 1, &ra);
     free(ra.specs);
-    size_t *series_reps = (size_t *)ra.opt.series_reps; /* ours to free */
+    free(ra.prec_names);
     if (plan == NULL) {
-        free(series_reps);
+        free_run_args(&ra);
         return CLI_USAGE;
     }
     runner_err err;
     runner_outfile *reps_f = NULL, *sum_f = NULL, *series_f = NULL;
     if (runner_check(plan, &ra.opt, &err) != 0) {
         runner_plan_free(plan);
-        free(series_reps);
+        free_run_args(&ra);
         return runneri_cli_usage(c, "run: %s", err.msg);
+    }
+    if ((ra.compare_to && runneri_compare_check_plan(c, plan, ra.compare_to) != CLI_OK) ||
+        (ra.plot_path && runneri_plot_check_run(c, plan, ra.plot_path) != CLI_OK)) {
+        runner_plan_free(plan);
+        free_run_args(&ra);
+        return CLI_USAGE;
     }
     /* Handlers first: a signal from here on finds every temporary file in the list. */
     struct sigaction old[N_CLI_SIGNALS];
     install_signals(old);
+    runner_outfile *plot_f = NULL; /* opened now: an unwritable path fails before the run */
     if ((ra.out_path && (reps_f = runner_outfile_open(ra.out_path, &err)) == NULL) ||
         (ra.summary_path && (sum_f = runner_outfile_open(ra.summary_path, &err)) == NULL) ||
-        (ra.series_path && (series_f = runner_outfile_open(ra.series_path, &err)) == NULL)) {
+        (ra.series_path && (series_f = runner_outfile_open(ra.series_path, &err)) == NULL) ||
+        (ra.plot_path && (plot_f = runner_outfile_open(ra.plot_path, &err)) == NULL)) {
         runner_outfile_abort(reps_f);
         runner_outfile_abort(sum_f);
+        runner_outfile_abort(series_f);
         restore_signals(old);
         runner_plan_free(plan);
-        free(series_reps);
+        free_run_args(&ra);
         return runneri_cli_usage(c, "run: %s", err.msg);
     }
 
@@ -589,17 +673,33 @@ int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
         runner_outfile_abort(reps_f);
         runner_outfile_abort(sum_f);
         runner_outfile_abort(series_f);
+        runner_outfile_abort(plot_f);
         runneri_cli_error(c, "run: %s", err.msg);
         rc = CLI_FAILED;
     } else {
         if (write_outputs(c, &ra, res, reps_f, sum_f, series_f) != 0)
             rc = CLI_FAILED;
+        if (ra.compare_to && runneri_run_shows_table(&ra) &&
+            runneri_compare_result(c, res, ra.compare_to, ra.opt.confidence) != CLI_OK)
+            rc = CLI_FAILED;
+        /* No picture of a run the user stopped: no new program after a stop request. */
+        if (plot_f && cli_signal)
+            runner_outfile_abort(plot_f);
+        else if (plot_f && runneri_plot_result(c, res, plot_f, ra.plot_path,
+                                                      ra.opt.confidence) != CLI_OK)
+            rc = CLI_FAILED;
         if (runner_result_failed(res)) {
             report_failures(c, res);
             rc = CLI_FAILED;
         }
-        if (ra.opt.precision > 0)
-            report_precision(c, res, ra.opt.max_reps);
+        if (runner_result_sequential(res)) {
+            size_t cap = ra.opt.max_reps > ra.opt.reps ? ra.opt.max_reps : ra.opt.reps;
+            report_precision(c, res, cap);
+            /* A point that ran out of replications has a wider interval than asked for:
+             * say so in the status, not only on stderr. */
+            if (rc == CLI_OK && runner_result_capped(res, cap) > 0)
+                rc = CLI_IMPRECISE;
+        }
         if (cli_signal)
             fprintf(c->err, "%s: interrupted: %zu of %zu replications completed; "
                             "the output holds those\n", c->prog,
@@ -609,6 +709,6 @@ int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
     restore_signals(old);
     runner_result_free(res);
     runner_plan_free(plan);
-    free(series_reps);
+    free_run_args(&ra);
     return sig ? 128 + sig : rc;
 }

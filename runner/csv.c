@@ -82,7 +82,7 @@ int runner_csv_write_reps(FILE *f, const runner_result *res)
 int runner_csv_write_summary(FILE *f, const runner_result *res, double confidence)
 {
     const exp_experiment *e = runner_result_experiment(res);
-    int precision = runner_result_precision(res) > 0, oom = 0;
+    int precision = runner_result_sequential(res), oom = 0;
     runneri_clocale l;
     runneri_clocale_enter(&l);
     fputs("point", f);

@@ -222,8 +222,10 @@ static int run_round(pool *pl, unsigned threads, size_t before, size_t total)
 
 /* After a round of a precision run: close the points that met the target, hit the cap
  * or failed, and plan the next batch for the others from the sample-size estimate
- * n * (half_width / (precision * |mean|))^2, at least `reps` more and at most doubling.
- * Uses only the results of the point's own replications: the same for any -j. */
+ * n * (half_width / target)^2, at least `reps` more and at most doubling. A metric's
+ * target is max(precision x |mean|, abs_precision); metrics outside precision_metrics
+ * do not count. Uses only the results of the point's own replications: the same for
+ * any -j. */
 static int plan_next(runner_result *res, const runner_options *opt, size_t max_reps)
 {
     const exp_experiment *e = res->exp;
@@ -236,11 +238,13 @@ static int plan_next(runner_result *res, const runner_options *opt, size_t max_r
         for (size_t i = 0; i < n; i++)
             failed |= pt->state[i] == RUNNER_REP_FAILED;
         int met = 1;
-        double worst = 0.0; /* largest (half_width / (precision * |mean|))^2 not met */
+        double worst = 0.0; /* largest (half_width / target)^2 not met */
         for (size_t m = 0; m < e->n_metrics; m++) {
             stats_summary s;
+            if (opt->precision_metrics && !opt->precision_metrics[m])
+                continue;
             int ok = runner_summarize(res, p, m, opt->confidence, &s) == 0 && s.n >= 2;
-            double target = res->precision * fabs(s.mean);
+            double target = fmax(res->precision * fabs(s.mean), res->abs_precision);
             if (ok && s.half_width <= target)
                 continue; /* also a constant metric: half-width 0 */
             met = 0;
@@ -278,6 +282,7 @@ static runner_result *result_new(const runner_plan *plan, const runner_options *
     res->seed = opt->seed;
     res->crn = opt->crn;
     res->precision = opt->precision;
+    res->abs_precision = opt->abs_precision;
     res->params = malloc(np * (e->n_params ? e->n_params : 1) * sizeof *res->params);
     res->pts = calloc(np, sizeof *res->pts);
     if (res->params == NULL || res->pts == NULL)
@@ -389,8 +394,9 @@ int runner_check(const runner_plan *plan, const runner_options *opt, runner_err 
         return runneri_fail(err, "experiment %s cannot run", e->name);
     if (opt->only_rep < 0 && opt->reps == 0)
         return runneri_fail(err, "the number of replications must be at least 1");
-    if (opt->precision < 0 || !isfinite(opt->precision) ||
-        (opt->precision > 0 && opt->only_rep >= 0))
+    if (opt->precision < 0 || !isfinite(opt->precision) || opt->abs_precision < 0 ||
+        !isfinite(opt->abs_precision) ||
+        ((opt->precision > 0 || opt->abs_precision > 0) && opt->only_rep >= 0))
         return runneri_fail(err, "a precision target needs all replications, not one");
     if (!(opt->confidence > 0 && opt->confidence < 1))
         return runneri_fail(err, "the confidence level must be between 0 and 1");
@@ -483,7 +489,7 @@ runner_result *runner_run(const runner_plan *plan, const runner_options *opt,
             res->stopped = 1;
             break;
         }
-        if (opt->precision <= 0)
+        if (opt->precision <= 0 && opt->abs_precision <= 0)
             break;
         if (plan_next(res, opt, max_reps) != 0) {
             runneri_fail(err, "out of memory");

@@ -66,6 +66,11 @@ size_t runner_result_failed(const runner_result *res) { return res->failed; }
 size_t runner_result_planned(const runner_result *res) { return res->planned; }
 int runner_result_stopped(const runner_result *res) { return res->stopped; }
 double runner_result_precision(const runner_result *res) { return res->precision; }
+double runner_result_abs_precision(const runner_result *res) { return res->abs_precision; }
+int runner_result_sequential(const runner_result *res)
+{
+    return res->precision > 0 || res->abs_precision > 0;
+}
 uint64_t runner_result_base_seed(const runner_result *res) { return res->seed; }
 int runner_result_crn(const runner_result *res) { return res->crn; }
 
@@ -115,7 +120,50 @@ const char *runner_result_error(const runner_result *res, size_t point, size_t r
 
 int runner_result_precision_met(const runner_result *res, size_t point)
 {
-    return res->precision > 0 ? res->pts[point].met : -1;
+    return runner_result_sequential(res) ? res->pts[point].met : -1;
+}
+
+size_t runner_result_capped(const runner_result *res, size_t max_reps)
+{
+    size_t n = 0;
+    if (!runner_result_sequential(res) || res->stopped)
+        return 0;
+    for (size_t p = 0; p < res->n_points; p++) {
+        const runneri_point *pt = &res->pts[p];
+        int bad = 0;
+        for (size_t i = 0; i < pt->end - pt->first; i++)
+            bad |= pt->state[i] != RUNNER_REP_OK;
+        n += !pt->met && !bad && pt->end >= max_reps;
+    }
+    return n;
+}
+
+/* Wilson's interval for a metric marked as a proportion (experiments.h), with the
+ * effective number of trials n p (1 - p) / sd^2 x (z / t_{n-1})^2 (Korn and Graubard
+ * 1998, with their degrees-of-freedom correction), never fewer than
+ * the replications: for 0/1 values exactly n, for fractions about the t interval's width
+ * but inside [0, 1]. Where every replication gave 0 (or 1) it is n, so the interval is
+ * [0, hi], not [0, 0]. A mean outside [0, 1] (a model bug) keeps the t interval. */
+static void proportion_interval(stats_summary *s, double confidence)
+{
+    double p = s->mean, n = (double)s->n, lo, hi;
+    if (!(p >= 0.0 && p <= 1.0))
+        return;
+    double v = s->n >= 2 ? s->sd * s->sd : 0.0, eff = n;
+    if (v > 0) {
+        /* (z / t)^2: the degrees-of-freedom correction, so that a fraction with little
+         * variance gets the t interval's width, not the narrower normal one */
+        double z = stats_normal_quantile(0.5 + 0.5 * confidence);
+        double t = stats_t_quantile(0.5 + 0.5 * confidence, n - 1.0);
+        eff = fmax(n, n * p * (1.0 - p) / v * (z / t) * (z / t));
+    } else if (p > 0.0 && p < 1.0) {
+        return; /* constant inside (0, 1), or one replication: the t result stands */
+    }
+    if (stats_wilson(p, eff, confidence, &lo, &hi) != 0)
+        return;
+    s->ci_low = lo;
+    s->ci_high = hi;
+    s->half_width = 0.5 * (hi - lo);
 }
 
 int runner_summarize(const runner_result *res, size_t point, size_t metric,
@@ -142,6 +190,8 @@ int runner_summarize(const runner_result *res, size_t point, size_t metric,
             x[n++] = v;
     }
     int rc = n > 0 ? stats_summarize(x, n, confidence, out) : -1;
+    if (rc == 0 && res->exp->metrics[metric].proportion)
+        proportion_interval(out, confidence);
     if (x != small)
         free(x);
     if (rc != 0)

@@ -31,7 +31,8 @@ struct runner_result {
     runneri_point *pts;
     uint64_t seed;         /* base seed */
     int crn;
-    double precision;      /* 0: fixed number of replications */
+    double precision;      /* relative target; 0: none */
+    double abs_precision;  /* absolute target; 0: none (both 0: fixed replications) */
     size_t completed, failed, planned;
     int stopped;           /* poll() asked to stop */
 };

@@ -17,9 +17,10 @@
  * The model draws from sim_env_rng(env, k), streams derived by the kernel from that seed.
  * The seed goes in the `seed` column of the per-replication CSV.
  *
- * Sequential stopping (precision > 0): every point first gets `reps` replications; then,
- * in rounds, each point whose relative half-width (half_width / |mean|, for every metric)
- * is above the target gets more replications, decided only from the results of the
+ * Sequential stopping (precision > 0 or abs_precision > 0): every point first gets `reps`
+ * replications; then, in rounds, each point where a metric of the stopping rule (every
+ * metric, or those in precision_metrics) has a half-width above its target,
+ * max(precision x |mean|, abs_precision), gets more replications, decided only from the results of the
  * replications it has, so the replication counts and results are the same for any -j.
  * A point stops when the target is met, when it reaches max_reps, or when one of its
  * replications failed (more would not make its summary trustworthy).
@@ -117,6 +118,13 @@ typedef struct {
     int series;
     const size_t *series_reps;
     size_t n_series_reps;
+    /* Which metrics the stopping rule looks at: NULL for every metric, else n_metrics
+     * flags (1: this metric must meet the target). The others are still summarised. */
+    const unsigned char *precision_metrics;
+    /* > 0: a metric also meets the target when its half-width is at most this (for
+     * metrics near zero, where a relative target is out of reach). With precision 0 it
+     * is the only target. Either one > 0 makes the run sequential. */
+    double abs_precision;
 } runner_options;
 
 /* 2 GiB: tens of thousands of processes with 64 KiB stacks, far more than any shipped
@@ -161,9 +169,15 @@ int runner_result_stopped(const runner_result *res); /* poll() or *stop asked to
  * and the table leave out points that never ran: a sweep of 2^20 points stopped early
  * must not write a row for each. */
 int runner_result_point_ran(const runner_result *res, size_t point);
-/* With precision: 1 if every metric met the target at this point, else 0; -1 without. */
+/* Sequential runs: 1 if every metric of the stopping rule met its target at this point,
+ * else 0; -1 without a target. */
 int runner_result_precision_met(const runner_result *res, size_t point);
-double runner_result_precision(const runner_result *res);
+double runner_result_precision(const runner_result *res);     /* relative target or 0 */
+double runner_result_abs_precision(const runner_result *res); /* absolute target or 0 */
+int runner_result_sequential(const runner_result *res); /* either target was given */
+/* Sequential runs: points that stopped at the cap (max_reps) without meeting the target,
+ * with no failed replication and no stop (the run's exit status 3). */
+size_t runner_result_capped(const runner_result *res, size_t max_reps);
 uint64_t runner_result_base_seed(const runner_result *res); /* runner_options.seed */
 int runner_result_crn(const runner_result *res);             /* runner_options.crn */
 

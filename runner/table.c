@@ -18,7 +18,7 @@ static const char *num(char *buf, size_t len, double x)
 int runner_print_table(FILE *f, const runner_result *res, double confidence)
 {
     const exp_experiment *e = runner_result_experiment(res);
-    int precision = runner_result_precision(res) > 0, oom = 0;
+    int precision = runner_result_sequential(res), oom = 0;
     int has_analytic = e->analytic != NULL;
     int width = 6; /* "metric" */
     for (size_t m = 0; m < e->n_metrics; m++) {
@@ -29,6 +29,15 @@ int runner_print_table(FILE *f, const runner_result *res, double confidence)
     runneri_clocale l;
     runneri_clocale_enter(&l);
     snprintf(ci_head, sizeof ci_head, "%g%% CI", confidence * 100.0);
+    char target[80] = "";
+    if (runner_result_precision(res) > 0 && runner_result_abs_precision(res) > 0)
+        snprintf(target, sizeof target, "%g or +/-%g ", runner_result_precision(res),
+                 runner_result_abs_precision(res));
+    else if (precision)
+        snprintf(target, sizeof target, "%s%g ",
+                 runner_result_precision(res) > 0 ? "" : "+/-",
+                 runner_result_precision(res) > 0 ? runner_result_precision(res)
+                                                  : runner_result_abs_precision(res));
     int first = 1;
     for (size_t p = 0; p < runner_result_points(res); p++) {
         if (runner_result_stopped(res) && !runner_result_point_ran(res, p))
@@ -40,7 +49,7 @@ int runner_print_table(FILE *f, const runner_result *res, double confidence)
         for (size_t i = 0; i < e->n_params; i++)
             fprintf(f, " %s=%s", e->params[i].name, num(a, sizeof a, params[i]));
         if (precision)
-            fprintf(f, "  (precision %g %s)", runner_result_precision(res),
+            fprintf(f, "  (precision %s%s)", target,
                     runner_result_precision_met(res, p) ? "met" : "NOT met");
         fputc('\n', f);
         fprintf(f, "  %-*s %12s %12s  %-27s %12s %8s", width, "metric", "mean", "+/-",

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Install what procsim needs to build, test and benchmark on Debian (run as root).
+# gnuplot-nox draws `procsim plot` (procsim works without it).
 # apt-get update runs once, and only when something is missing.
 set -eu
-pkgs="build-essential cmake clang libcmocka-dev libboost-context-dev valgrind python3 python3-simpy3"
+pkgs="build-essential cmake clang libcmocka-dev libboost-context-dev valgrind python3 python3-simpy3 gnuplot-nox"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

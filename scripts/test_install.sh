@@ -26,7 +26,7 @@ cmake --build "$work/build" -j 2 --target procsim procsim_lib >/dev/null
 cmake --install "$work/build" --prefix "$prefix" >/dev/null
 lib=$prefix/lib/libprocsim.a
 for f in bin/procsim include/procsim/procsim.h lib/pkgconfig/procsim.pc \
-    lib/cmake/procsim/procsimConfig.cmake; do
+    lib/cmake/procsim/procsimConfig.cmake share/man/man1/procsim.1; do
     [ -f "$prefix/$f" ] || fail "not installed: $f"
 done
 

@@ -133,6 +133,32 @@ int stats_summarize_tally(const stats_tally *t, double confidence, stats_summary
 /* half_width / |mean|, for relative-precision stopping; NaN if undefined. */
 double stats_summary_rel_precision(const stats_summary *s);
 
+/* ---- paired comparisons (common random numbers) ----------------------------- */
+
+typedef struct {
+    stats_summary diff; /* of x[i] - y[i]: mean difference and its t interval */
+    double var_x, var_y; /* sample variances of the two columns; NaN if n < 2 */
+    /* (var_x + var_y) / var(x - y): how many times the variance of an independent
+     * comparison of the same size the pairing removed. > 1 when CRN helped; inf when
+     * the differences are constant; NaN if n < 2 or nothing varies. */
+    double var_reduction;
+} stats_paired_summary;
+
+/* Paired summary of n pairs (x[i], y[i]). Returns 0, or -1 on bad arguments or a
+ * non-finite value (out filled with NaN). O(n), one pass. */
+int stats_paired(const double *x, const double *y, size_t n, double confidence,
+                 stats_paired_summary *out);
+/* Level of each of k intervals so that all hold together with probability at least
+ * `family` (Bonferroni): 1 - (1 - family) / k. NaN on bad arguments. */
+double stats_bonferroni_level(double family, size_t k);
+
+/* ---- proportions ----------------------------------------------------------- */
+
+/* Wilson score interval of a proportion p observed over n trials (n > 0, finite; it may
+ * be an effective number, not a whole one), at `confidence`, within [0, 1]; [0, hi]
+ * with hi > 0 when p == 0. 0, or -1 on bad arguments (*lo = *hi = NaN). */
+int stats_wilson(double p, double n, double confidence, double *lo, double *hi);
+
 /* ---- distributions used by the intervals ---------------------------------- */
 
 /* Inverse CDF of Student's t with df > 0 (real df allowed); p in [0, 1],

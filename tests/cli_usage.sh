@@ -42,7 +42,7 @@ expect_usage "whole number" run mm1 --param customers=10.5 $o
 expect_usage "empty" run mm1 --sweep lambda=0.9:0.1:0.1 $o
 expect_usage "empty" run mm1 --sweep lambda= $o
 expect_usage "step must not be zero" run mm1 --sweep lambda=0.1:0.9:0 $o
-expect_usage "-j must be at least 1" run mm1 -j 0 $o
+expect_usage "-j 4097 is more threads than makes sense" run mm1 -j 4097 $o
 expect_usage "-j expects a whole number, got 'two'" run mm1 -j two $o
 expect_usage "-r must be at least 1" run mm1 -r 0 $o
 expect_usage "-r expects a whole number, got '1e3'" run mm1 -r 1e3 $o
@@ -81,10 +81,16 @@ expect_usage "unknown option '--x\\x07'" run mm1 "$(printf -- '--x\007')" $o
 expect_usage "--confidence 0.9999999999999999 is too close to 1" \
     run mm1 --confidence 0.9999999999999999 $o
 expect_usage "--version takes no arguments" --version extra
-expect_usage "help takes no arguments" help extra
+expect_usage "help takes no arguments or a command, got 'extra'" help extra
 expect_usage "--max-memory expects a size" run mm1 --max-memory 12Q $o
 expect_usage "--max-memory expects a size" run mm1 --max-memory 1000 $o
-expect_usage "-o - needs --summary" run mm1 -o -
+expect_usage "--precision-metric: mm1 has no metric 'wiat'" \
+    run mm1 --precision 0.1 --precision-metric wiat $o
+expect_usage "--precision-metric only applies with --precision or --abs-precision" \
+    run mm1 --precision-metric wait $o
+expect_usage "--abs-precision expects a number" run mm1 --abs-precision x $o
+expect_usage "--max-reps only applies with --precision or --abs-precision" \
+    run mm1 --max-reps 20 $o
 expect_usage "more than once" run mm1 --param lambda=0.5 --sweep lambda=0.5,0.6 $o
 expect_usage "unknown option '--frobnicate'" run mm1 --frobnicate $o
 expect_usage "unknown command 'runn'" runn mm1

@@ -428,7 +428,7 @@ static int set_stop_flag(void *ctx, size_t done, size_t total)
 static void the_stop_flag_ends_replications_that_would_never_end(void **state)
 {
     (void)state;
-    static const exp_metric metrics[] = {{"zero", "always 0"}};
+    static const exp_metric metrics[] = {{"zero", "always 0", 0}};
     static const exp_experiment forever = {"forever", "never ends", NULL, 0, metrics, 1,
                                            forever_replicate, NULL, NULL};
     runner_plan *plan = runner_plan_new(&forever);

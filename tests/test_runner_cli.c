@@ -114,7 +114,7 @@ static void bad_usage_exits_2_with_one_message_and_no_files(void **state)
         {"run sleepy --sweep rate=2:1:1 -o @/a.csv", "empty"},
         {"run sleepy --sweep rate= -o @/a.csv", "empty"},
         {"run sleepy --sweep rate=1:2:0 -o @/a.csv", "zero"},
-        {"run sleepy -j 0 -o @/a.csv", "-j must be at least 1"},
+        {"run sleepy -j 4097 -o @/a.csv", "at most 4096"},
         {"run sleepy -r 0 -o @/a.csv", "-r must be at least 1"},
         {"run sleepy -r ten -o @/a.csv", "-r expects a whole number, got 'ten'"},
         {"run sleepy -r -5 -o @/a.csv", "-r expects a whole number"},
@@ -235,8 +235,21 @@ static void without_summary_file_a_table_goes_to_stdout(void **state)
     assert_contains(s->out, "analytic");
     assert_contains(s->out, "\n  end ");
     assert_string_equal(s->err, "");
-    assert_int_equal(cli(s, "run sleepy -r 20 --summary @/s.csv"), 0);
+    /* A summary file does not take the table away; -q does, and the progress line. */
+    assert_int_equal(cli(s, "run sleepy -r 20 --param sleeps=3 --summary @/s.csv"), 0);
+    assert_contains(s->out, "point 0: rate=1 sleeps=3");
+    assert_int_equal(cli(s, "run sleepy -r 20 --summary @/s.csv -q"), 0);
     assert_string_equal(s->out, "");
+    assert_string_equal(s->err, "");
+    assert_int_equal(cli(s, "run sleepy -r 20 -q"), 0);
+    assert_string_equal(s->out, "");
+    /* -j 0 is every core, as threads = 0 is in the library. */
+    assert_int_equal(cli(s, "run sleepy -r 20 -j 0 -q --summary @/j0.csv"), 0);
+    assert_int_equal(cli(s, "run sleepy -r 20 -j 1 -q --summary @/j1.csv"), 0);
+    char *j0 = slurp_in(s, "j0.csv"), *j1 = slurp_in(s, "j1.csv");
+    assert_string_equal(j0, j1);
+    free(j0);
+    free(j1);
 }
 
 static void precision_runs_say_whether_the_target_was_met(void **state)
@@ -248,10 +261,44 @@ static void precision_runs_say_whether_the_target_was_met(void **state)
     assert_contains(sum, ",analytic,precision_met\n");
     assert_contains(sum, ",1\n");
     free(sum);
-    assert_int_equal(cli(s, "run sleepy --precision 0.0001 --max-reps 30 --confidence 0.9"), 0);
+    /* Points left at --max-reps short of the target: everything written, exit 3. */
+    assert_int_equal(cli(s, "run sleepy --precision 0.0001 --max-reps 30 --confidence 0.9"), 3);
     assert_contains(s->out, "NOT met");
     assert_contains(s->out, "90% CI");
-    assert_contains(s->err, "precision 0.0001 not reached at 1 of 1 points");
+    assert_contains(s->err, "precision 0.0001 not reached at 1 of 1 points (1 at --max-reps 30)");
+}
+
+/* With one exponential sleep, `end` has a coefficient of variation of 1, `late` (end
+ * given end > 1) about 0.5: the same relative target needs about 380 replications for
+ * `end` and about 260 for `late`. Capped at 300, all metrics miss, `late` alone does not. */
+static void precision_metric_limits_the_stopping_rule(void **state)
+{
+    cli_state *s = *state;
+    const char *base = "run sleepy --param sleeps=1 --precision 0.1 --max-reps 300 -q";
+    char cmd[256];
+    assert_int_equal(cli(s, base), 3);
+    snprintf(cmd, sizeof cmd, "%s --precision-metric late --summary @/s.csv", base);
+    assert_int_equal(cli(s, cmd), 0);
+    assert_string_equal(s->err, "");
+    char *sum = slurp_in(s, "s.csv");
+    assert_contains(sum, ",late,");
+    assert_null(strstr(sum, ",0\n")); /* precision_met is 1 on every row */
+    free(sum);
+}
+
+/* A metric near zero: no relative target is reachable, an absolute one is. */
+static void abs_precision_stops_metrics_near_zero(void **state)
+{
+    cli_state *s = *state;
+    assert_int_equal(cli(s, "run sleepy --param rate=1000 --precision 0.0001 --max-reps 200 "
+                            "--precision-metric end -q"), 3);
+    assert_int_equal(cli(s, "run sleepy --param rate=1000 --abs-precision 0.01 --max-reps 200 "
+                            "--precision-metric end --summary @/s.csv"), 0);
+    char *sum = slurp_in(s, "s.csv");
+    assert_contains(sum, ",precision_met\n");
+    assert_contains(sum, ",end,10,"); /* met with the first 10 replications */
+    free(sum);
+    assert_contains(s->out, "(precision +/-0.01 met)");
 }
 
 /* ---- list, describe, trace ------------------------------------------------------- */
@@ -299,8 +346,26 @@ static void version_and_help_exit_0(void **state)
     assert_int_equal(cli(s, "--version"), 0);
     assert_true(strncmp(s->out, "procsim ", 8) == 0);
     assert_int_equal(cli(s, "--help"), 0);
-    assert_contains(s->out, "--sweep k=a:b:step");
+    assert_contains(s->out, "\n  compare ");
+    assert_contains(s->out, "COMMAND --help");
     assert_int_equal(cli(s, "help"), 0);
+    /* Each command's own help, however it is asked for. */
+    assert_int_equal(cli(s, "run --help"), 0);
+    assert_contains(s->out, "--sweep k=a:b:step");
+    assert_contains(s->out, "--precision-metric NAME");
+    assert_contains(s->out, "3 (run) some points reached --max-reps");
+    assert_int_equal(cli(s, "help run"), 0);
+    assert_contains(s->out, "--sweep k=a:b:step");
+    const char *cmds[] = {"list", "describe", "trace", "merge", "plot", "compare"};
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        char cmd[64];
+        snprintf(cmd, sizeof cmd, "%s --help", cmds[i]);
+        assert_int_equal(cli(s, cmd), 0);
+        snprintf(cmd, sizeof cmd, "usage:\n  procsim %s", cmds[i]);
+        assert_contains(s->out, cmd);
+    }
+    assert_int_equal(cli(s, "run sleepy -r 3 -h"), 0);
+    assert_contains(s->out, "--sweep");
 }
 
 /* A user's own program (procsim_main with its name): usage, version and every message
@@ -355,6 +420,8 @@ int main(void)
         T(output_is_byte_identical_for_any_jobs_and_for_shards),
         T(without_summary_file_a_table_goes_to_stdout),
         T(precision_runs_say_whether_the_target_was_met),
+        T(precision_metric_limits_the_stopping_rule),
+        T(abs_precision_stops_metrics_near_zero),
         T(list_shows_experiments_with_parameters_and_metrics),
         T(describe_shows_defaults_ranges_and_help),
         T(trace_prints_the_model_trace_and_nothing_else),

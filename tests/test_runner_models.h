@@ -52,8 +52,8 @@ static inline int tm_sleepy_analytic(const double *params, size_t m, double *val
     {{"rate", 1.0, 1e-3, 1e3, 0, "rate of each exponential sleep"},                         \
      {"sleeps", 1.0, 1.0, 1000.0, 1, "number of sleeps"}}
 #define TM_SLEEPY_METRICS                                                                  \
-    {{"end", "time the last sleep ended"},                                                  \
-     {"late", "the end time when it is past 1, else undefined"}}
+    {{"end", "time the last sleep ended", 0},                                                \
+     {"late", "the end time when it is past 1, else undefined", 0}}
 
 static inline const exp_experiment *tm_sleepy(void)
 {
@@ -103,7 +103,7 @@ static inline sim_status tm_empty_replicate(sim_env *env, const double *params,
 
 static inline const exp_experiment *tm_empty(void)
 {
-    static const exp_metric metrics[] = {{"zero", "always 0"}};
+    static const exp_metric metrics[] = {{"zero", "always 0", 0}};
     static const exp_experiment e = {"empty", "does nothing", NULL, 0, metrics, 1,
                                      tm_empty_replicate, NULL, NULL};
     return &e;
@@ -125,7 +125,7 @@ static inline sim_status tm_spin_replicate(sim_env *env, const double *params,
 static inline const exp_experiment *tm_spin(void)
 {
     static const exp_param params[] = {{"work", 100.0, 0.0, 1e6, 1, "thousands of draws"}};
-    static const exp_metric metrics[] = {{"sum", "sum of the draws"}};
+    static const exp_metric metrics[] = {{"sum", "sum of the draws", 0}};
     static const exp_experiment e = {"spin", "CPU-bound draws", params, 1, metrics, 1,
                                      tm_spin_replicate, NULL, NULL};
     return &e;
@@ -155,8 +155,8 @@ static inline sim_status tm_odd_replicate(sim_env *env, const double *params, do
 static inline const exp_experiment *tm_odd(void)
 {
     static const exp_param params[] = {{"x", 0.5, -10.0, 10.0, 0, "copied to a,b"}};
-    static const exp_metric metrics[] = {{"a,b", "the parameter"},
-                                         {"say \"hi\"", "the end time"}};
+    static const exp_metric metrics[] = {{"a,b", "the parameter", 0},
+                                         {"say \"hi\"", "the end time", 0}};
     static const exp_experiment e = {"odd", "awkward names and a trace", params, 1, metrics, 2,
                                      tm_odd_replicate, NULL, NULL};
     return &e;

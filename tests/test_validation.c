@@ -246,7 +246,7 @@ static const exp_param sleeps_params[] = {
     [SL_RATE] = {"rate", 2.0, 1e-3, 1e3, 0, "rate of each exponential sleep"},
     [SL_DRAWS] = {"draws", 100, 1, 1e6, 1, "sleeps per replication"},
 };
-static const exp_metric sleeps_metrics[] = {{"mean_sleep", "elapsed time / draws"}};
+static const exp_metric sleeps_metrics[] = {{"mean_sleep", "elapsed time / draws", 0}};
 static const exp_experiment sleeps_experiment = {
     "sleeps", "mean of exponential sleeps (expectation exactly 1/rate)",
     sleeps_params, 2, sleeps_metrics, 1, sleeps_replicate, sleeps_analytic, NULL};

@@ -36,11 +36,11 @@ static const exp_param cafe_params[] = {
 enum { M_WAIT, M_RENEGED, M_UTIL, M_BEAN_WAIT, M_SERVED };
 
 static const exp_metric cafe_metrics[] = {
-    [M_WAIT] = {"wait_min", "mean queueing time of served customers, minutes"},
-    [M_RENEGED] = {"reneged", "fraction of arrivals who left before being served"},
-    [M_UTIL] = {"utilisation", "time-averaged busy baristas / baristas"},
-    [M_BEAN_WAIT] = {"bean_wait_min", "mean time a served customer's barista waited for beans"},
-    [M_SERVED] = {"served", "customers served (after the warm-up)"},
+    [M_WAIT] = {"wait_min", "mean queueing time of served customers, minutes", 0},
+    [M_RENEGED] = {"reneged", "fraction of arrivals who left before being served", 1},
+    [M_UTIL] = {"utilisation", "time-averaged busy baristas / baristas", 1},
+    [M_BEAN_WAIT] = {"bean_wait_min", "mean time a served customer's barista waited for beans", 0},
+    [M_SERVED] = {"served", "customers served (after the warm-up)", 0},
 };
 
 typedef struct {

@@ -26,12 +26,12 @@ static const exp_param bank_params[] = {
 enum { M_SERVED, M_RENEGED, M_RENEGE_FRACTION, M_WAIT, M_SERVED_WAIT, M_LAST };
 
 static const exp_metric bank_metrics[] = {
-    [M_SERVED] = {"served", "customers who got a counter"},
-    [M_RENEGED] = {"reneged", "customers who gave up waiting"},
-    [M_RENEGE_FRACTION] = {"renege_fraction", "reneged / customers"},
-    [M_WAIT] = {"wait", "mean time until a customer got a counter or gave up"},
-    [M_SERVED_WAIT] = {"served_wait", "mean wait of the served customers (NaN if none)"},
-    [M_LAST] = {"last_departure", "time the last customer left, served or not"},
+    [M_SERVED] = {"served", "customers who got a counter", 0},
+    [M_RENEGED] = {"reneged", "customers who gave up waiting", 0},
+    [M_RENEGE_FRACTION] = {"renege_fraction", "reneged / customers", 1},
+    [M_WAIT] = {"wait", "mean time until a customer got a counter or gave up", 0},
+    [M_SERVED_WAIT] = {"served_wait", "mean wait of the served customers (NaN if none)", 0},
+    [M_LAST] = {"last_departure", "time the last customer left, served or not", 0},
 };
 
 typedef struct {

@@ -36,12 +36,12 @@ static const exp_param pipe_params[] = {
 enum { M_SENT, M_RECEIVED, M_LATE, M_LATENCY, M_BACKLOG, M_BLOCKED };
 
 static const exp_metric pipe_metrics[] = {
-    [M_SENT] = {"sent", "messages the producer sent"},
-    [M_RECEIVED] = {"received", "messages taken by all consumers together"},
-    [M_LATE] = {"late_fraction", "received messages that waited in a Store (NaN if none)"},
-    [M_LATENCY] = {"latency", "mean time from sending to being taken (NaN if none)"},
-    [M_BACKLOG] = {"max_backlog", "most messages waiting in one consumer's Store"},
-    [M_BLOCKED] = {"blocked_time", "time the producer spent waiting for room"},
+    [M_SENT] = {"sent", "messages the producer sent", 0},
+    [M_RECEIVED] = {"received", "messages taken by all consumers together", 0},
+    [M_LATE] = {"late_fraction", "received messages that waited in a Store (NaN if none)", 1},
+    [M_LATENCY] = {"latency", "mean time from sending to being taken (NaN if none)", 0},
+    [M_BACKLOG] = {"max_backlog", "most messages waiting in one consumer's Store", 0},
+    [M_BLOCKED] = {"blocked_time", "time the producer spent waiting for room", 0},
 };
 
 typedef struct {

@@ -25,11 +25,11 @@ static const exp_param carwash_params[] = {
 enum { M_ARRIVED, M_WASHED, M_WAIT, M_QUEUE, M_UTIL };
 
 static const exp_metric carwash_metrics[] = {
-    [M_ARRIVED] = {"arrived", "cars that arrived, the initial ones included"},
-    [M_WASHED] = {"washed", "cars washed by the end of the day"},
-    [M_WAIT] = {"wait", "mean wait of the cars that got a machine (NaN if none)"},
-    [M_QUEUE] = {"queue_length", "time-weighted mean number of cars waiting"},
-    [M_UTIL] = {"utilization", "time-weighted mean busy machines / machines"},
+    [M_ARRIVED] = {"arrived", "cars that arrived, the initial ones included", 0},
+    [M_WASHED] = {"washed", "cars washed by the end of the day", 0},
+    [M_WAIT] = {"wait", "mean wait of the cars that got a machine (NaN if none)", 0},
+    [M_QUEUE] = {"queue_length", "time-weighted mean number of cars waiting", 0},
+    [M_UTIL] = {"utilization", "time-weighted mean busy machines / machines", 1},
 };
 
 typedef struct {

@@ -37,12 +37,12 @@ static const exp_param gas_params[] = {
 enum { M_ARRIVED, M_REFUELED, M_WAIT, M_TRUCKS, M_SOLD, M_LEVEL };
 
 static const exp_metric gas_metrics[] = {
-    [M_ARRIVED] = {"arrived", "cars that arrived"},
-    [M_REFUELED] = {"refueled", "cars that left with a full tank"},
-    [M_WAIT] = {"wait", "mean time from arrival to getting the fuel (NaN if none)"},
-    [M_TRUCKS] = {"truck_calls", "times the tank truck was called"},
-    [M_SOLD] = {"fuel_sold", "litres taken from the station's tank"},
-    [M_LEVEL] = {"mean_level", "time-weighted mean litres in the station's tank"},
+    [M_ARRIVED] = {"arrived", "cars that arrived", 0},
+    [M_REFUELED] = {"refueled", "cars that left with a full tank", 0},
+    [M_WAIT] = {"wait", "mean time from arrival to getting the fuel (NaN if none)", 0},
+    [M_TRUCKS] = {"truck_calls", "times the tank truck was called", 0},
+    [M_SOLD] = {"fuel_sold", "litres taken from the station's tank", 0},
+    [M_LEVEL] = {"mean_level", "time-weighted mean litres in the station's tank", 0},
 };
 
 typedef struct {

@@ -32,12 +32,12 @@ static const exp_param shop_params[] = {
 enum { M_PARTS, M_PARTS_PER_MACHINE, M_BREAKDOWNS, M_DOWNTIME, M_OTHER_JOBS, M_PREEMPTIONS };
 
 static const exp_metric shop_metrics[] = {
-    [M_PARTS] = {"parts", "parts made by all machines"},
-    [M_PARTS_PER_MACHINE] = {"parts_per_machine", "parts / machines"},
-    [M_BREAKDOWNS] = {"breakdowns", "machine failures"},
-    [M_DOWNTIME] = {"downtime_fraction", "repaired downtime / (machines x run length)"},
-    [M_OTHER_JOBS] = {"other_jobs", "other jobs the repairman completed"},
-    [M_PREEMPTIONS] = {"preemptions", "times a repair took the repairman off another job"},
+    [M_PARTS] = {"parts", "parts made by all machines", 0},
+    [M_PARTS_PER_MACHINE] = {"parts_per_machine", "parts / machines", 0},
+    [M_BREAKDOWNS] = {"breakdowns", "machine failures", 0},
+    [M_DOWNTIME] = {"downtime_fraction", "repaired downtime / (machines x run length)", 1},
+    [M_OTHER_JOBS] = {"other_jobs", "other jobs the repairman completed", 0},
+    [M_PREEMPTIONS] = {"preemptions", "times a repair took the repairman off another job", 0},
 };
 
 typedef struct shop shop;

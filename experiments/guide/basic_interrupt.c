@@ -60,7 +60,7 @@ static sim_status basic_interrupt_replicate(sim_env *env, const double *params,
 }
 
 static const exp_metric basic_interrupt_metrics[] = {
-    {"end_time", "simulated time when the run ended"},
+    {"end_time", "simulated time when the run ended", 0},
 };
 
 const exp_experiment exp_guide_basic_interrupt = {

@@ -62,7 +62,7 @@ static sim_status basic_signal_replicate(sim_env *env, const double *params, dou
 }
 
 static const exp_metric basic_signal_metrics[] = {
-    {"end_time", "simulated time when the run ended"},
+    {"end_time", "simulated time when the run ended", 0},
 };
 
 const exp_experiment exp_guide_basic_signal = {

@@ -86,7 +86,7 @@ static sim_status first_to_complete_replicate(sim_env *env, const double *params
 }
 
 static const exp_metric first_to_complete_metrics[] = {
-    {"end_time", "simulated time when the run ended"},
+    {"end_time", "simulated time when the run ended", 0},
 };
 
 const exp_experiment exp_guide_first_to_complete = {

@@ -78,7 +78,7 @@ static sim_status interrupt_cause_replicate(sim_env *env, const double *params,
 }
 
 static const exp_metric interrupt_cause_metrics[] = {
-    {"end_time", "simulated time when the run ended"},
+    {"end_time", "simulated time when the run ended", 0},
 };
 
 const exp_experiment exp_guide_interrupt_cause = {

@@ -74,7 +74,7 @@ static sim_status multiple_waiters_replicate(sim_env *env, const double *params,
 }
 
 static const exp_metric multiple_waiters_metrics[] = {
-    {"end_time", "simulated time when the run ended"},
+    {"end_time", "simulated time when the run ended", 0},
 };
 
 const exp_experiment exp_guide_multiple_waiters = {

@@ -89,7 +89,7 @@ static sim_status parallel_replicate(sim_env *env, const double *params, double 
 }
 
 static const exp_metric parallel_metrics[] = {
-    {"end_time", "simulated time when the run ended"},
+    {"end_time", "simulated time when the run ended", 0},
 };
 
 const exp_experiment exp_guide_parallel = {

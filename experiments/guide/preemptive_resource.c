@@ -66,7 +66,7 @@ static sim_status preemptive_resource_replicate(sim_env *env, const double *para
 }
 
 static const exp_metric preemptive_resource_metrics[] = {
-    {"end_time", "simulated time when the run ended"},
+    {"end_time", "simulated time when the run ended", 0},
 };
 
 const exp_experiment exp_guide_preemptive_resource = {

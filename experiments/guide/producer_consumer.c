@@ -110,7 +110,7 @@ static sim_status producer_consumer_replicate(sim_env *env, const double *params
 }
 
 static const exp_metric producer_consumer_metrics[] = {
-    {"end_time", "simulated time when the run ended"},
+    {"end_time", "simulated time when the run ended", 0},
 };
 
 const exp_experiment exp_guide_producer_consumer = {

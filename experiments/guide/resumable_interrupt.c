@@ -69,7 +69,7 @@ static sim_status resumable_interrupt_replicate(sim_env *env, const double *para
 }
 
 static const exp_metric resumable_interrupt_metrics[] = {
-    {"end_time", "simulated time when the run ended"},
+    {"end_time", "simulated time when the run ended", 0},
 };
 
 const exp_experiment exp_guide_resumable_interrupt = {

@@ -71,7 +71,7 @@ static sim_status sequential_replicate(sim_env *env, const double *params, doubl
 }
 
 static const exp_metric sequential_metrics[] = {
-    {"end_time", "simulated time when the run ended"},
+    {"end_time", "simulated time when the run ended", 0},
 };
 
 const exp_experiment exp_guide_sequential = {

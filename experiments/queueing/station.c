@@ -17,10 +17,10 @@
 #define MAX_COUNT 9007199254740992.0 /* 2^53: every whole double below is exact */
 
 const exp_metric exp_station_metrics[EXP_STATION_N_METRICS] = {
-    {"wait", "mean time in queue of the customers after the warm-up"},
-    {"system_time", "mean time in system (queue + service) of the same customers"},
-    {"queue_length", "time-weighted mean number waiting, warm-up'th departure to last arrival"},
-    {"utilization", "time-weighted mean busy servers / servers over the same window"},
+    {"wait", "mean time in queue of the customers after the warm-up", 0},
+    {"system_time", "mean time in system (queue + service) of the same customers", 0},
+    {"queue_length", "time-weighted mean number waiting, warm-up'th departure to last arrival", 0},
+    {"utilization", "time-weighted mean busy servers / servers over the same window", 1},
 };
 
 typedef struct {
