@@ -63,6 +63,7 @@ typedef struct {
     size_t n_specs;
     runner_options opt;
     int has_reps, has_jobs, has_seed, has_rep, has_conf, has_prec, has_max, has_mem, quiet;
+    int has_shard;
     const char *out_path, *summary_path;
 } run_args;
 
@@ -177,6 +178,14 @@ static int parse_option(cursor *cu, run_args *ra, int is_run)
     }
     if (!is_run)
         return 0;
+    if ((k = take(cu, NULL, "--shard", &ra->has_shard, &v)) != 0) {
+        if (k > 0 && runner_parse_shard(v, &ra->opt.shard, &ra->opt.shards) != 0) {
+            runneri_cli_usage(cu->c, "%s: --shard expects I/N with 0 <= I < N (shards count "
+                                     "from 0, say 0/4 to 3/4), got '%s'", cu->cmd, v);
+            return -1;
+        }
+        return k;
+    }
     if ((k = take(cu, "-r", "--reps", &ra->has_reps, &v)) != 0)
         return k > 0 ? (count_arg(cu, "-r", v, 1, &ra->opt.reps) ? -1 : 1) : k;
     if ((k = take(cu, "-j", "--jobs", &ra->has_jobs, &v)) != 0) {
@@ -273,6 +282,11 @@ static runner_plan *parse_args(const runneri_cli *c, int argc, char **argv, int 
     if (ra->has_prec && ra->has_rep) {
         runneri_cli_usage(c, "%s: --rep and --precision conflict (sequential stopping "
                              "needs all replications)", cu.cmd);
+        return NULL;
+    }
+    if (ra->has_prec && ra->has_shard) {
+        runneri_cli_usage(c, "%s: --shard and --precision conflict (sequential stopping "
+                             "needs all replications in one run)", cu.cmd);
         return NULL;
     }
     if (ra->has_max && ra->opt.max_reps < ra->opt.reps) {

@@ -42,8 +42,13 @@ int runner_csv_write_reps(FILE *f, const runner_result *res)
      * are in the row), so procsim merge can refuse a shard of another run. */
     fputs("# procsim " PROCSIM_VERSION " experiment=", f);
     put_word(f, e->name);
-    fprintf(f, " seed=%llu crn=%d params=%zu\n", (unsigned long long)runner_result_base_seed(res),
+    fprintf(f, " seed=%llu crn=%d params=%zu", (unsigned long long)runner_result_base_seed(res),
             runner_result_crn(res) ? 1 : 0, e->n_params);
+    size_t shard, shards;
+    runner_result_shard(res, &shard, &shards);
+    if (shards > 1) /* last, so merge drops it and keeps the whole run's line */
+        fprintf(f, " shard=%zu/%zu", shard, shards);
+    fputc('\n', f);
     fputs("point,rep,seed", f);
     for (size_t i = 0; i < e->n_params; i++) {
         fputc(',', f);

@@ -16,8 +16,8 @@
 #include "runner_int.h"
 
 typedef struct {
-    size_t point, first_rep; /* tasks [offset, next segment's offset) run reps from here */
-    size_t offset;
+    size_t point, first_rep; /* tasks [offset, next segment's offset) run reps from here, */
+    size_t offset;           /* every `stride`-th one (the shard count; 1 for a whole run) */
 } segment;
 
 typedef struct pool pool;
@@ -34,6 +34,7 @@ struct pool {
     const runner_options *opt;
     segment *segs;
     size_t n_segs, n_tasks;
+    size_t stride; /* reps of one segment are this far apart (res->shards) */
     atomic_size_t next;
     atomic_int own_stop;
     atomic_int *stop; /* opt->stop, or &own_stop; every sim_config gets it */
@@ -132,7 +133,7 @@ static void *work(void *arg)
                 hi = mid;
         }
         const segment *sg = &pl->segs[lo];
-        run_task(pl, w, sg->point, sg->first_rep + (t - sg->offset));
+        run_task(pl, w, sg->point, sg->first_rep + (t - sg->offset) * pl->stride);
         atomic_store_explicit(&w->done, ++done, memory_order_relaxed);
     }
     sim_stack_cache_free(w->stacks);
@@ -222,19 +223,8 @@ static int plan_next(runner_result *res, const runner_options *opt, size_t max_r
         int failed = 0;
         for (size_t i = 0; i < n; i++)
             failed |= pt->state[i] == RUNNER_REP_FAILED;
-        int met = 1;
-        double worst = 0.0; /* largest (half_width / (precision * |mean|))^2 not met */
-        for (size_t m = 0; m < e->n_metrics; m++) {
-            stats_summary s;
-            int ok = runner_summarize(res, p, m, opt->confidence, &s) == 0 && s.n >= 2;
-            double target = res->precision * fabs(s.mean);
-            if (ok && s.half_width <= target)
-                continue; /* also a constant metric: half-width 0 */
-            met = 0;
-            double r = ok && target > 0 ? s.half_width / target : INFINITY;
-            worst = fmax(worst, r >= 1.0 ? r * r : INFINITY);
-        }
-        pt->met = met;
+        double worst; /* largest (half_width / (precision * |mean|))^2 not met */
+        pt->met = runneri_point_met(res, p, opt->confidence, &worst);
         if (pt->met || failed || n >= max_reps) {
             pt->open = 0;
             continue;
@@ -265,6 +255,8 @@ static runner_result *result_new(const runner_plan *plan, const runner_options *
     res->seed = opt->seed;
     res->crn = opt->crn;
     res->precision = opt->precision;
+    res->shards = opt->shards > 1 ? opt->shards : 1;
+    res->shard = res->shards > 1 ? opt->shard : 0;
     res->params = malloc(np * (e->n_params ? e->n_params : 1) * sizeof *res->params);
     res->pts = calloc(np, sizeof *res->pts);
     if (res->params == NULL || res->pts == NULL)
@@ -285,11 +277,13 @@ oom:
     return NULL;
 }
 
-/* Tasks for every open point's replications not run yet: one segment per point. */
+/* Tasks for every open point's replications not run yet (of this shard): one segment
+ * per point. */
 static int build_round(pool *pl, size_t *done_until)
 {
     runner_result *res = pl->res;
     size_t n = 0, t = 0;
+    pl->stride = res->shards;
     for (size_t p = 0; p < res->n_points; p++)
         if (res->pts[p].open && done_until[p] < res->pts[p].end)
             n++;
@@ -302,8 +296,11 @@ static int build_round(pool *pl, size_t *done_until)
         runneri_point *pt = &res->pts[p];
         if (!pt->open || done_until[p] >= pt->end)
             continue;
-        segs[n++] = (segment){p, done_until[p], t};
-        t += pt->end - done_until[p];
+        size_t r0 = runneri_shard_first(p, done_until[p], res->shard, res->shards);
+        if (r0 >= pt->end)
+            continue;
+        segs[n++] = (segment){p, r0, t};
+        t += (pt->end - 1 - r0) / res->shards + 1;
     }
     pl->n_segs = n;
     pl->n_tasks = t;
@@ -355,8 +352,11 @@ int runner_check(const runner_plan *plan, const runner_options *opt, runner_err 
     if (opt->only_rep < 0 && opt->reps == 0)
         return runneri_fail(err, "the number of replications must be at least 1");
     if (opt->precision < 0 || !isfinite(opt->precision) ||
-        (opt->precision > 0 && opt->only_rep >= 0))
+        (opt->precision > 0 && (opt->only_rep >= 0 || opt->shards > 1)))
         return runneri_fail(err, "a precision target needs all replications, not one");
+    if (opt->shards > 1 && opt->shard >= opt->shards)
+        return runneri_fail(err, "shard %zu of %zu does not exist (shards count from 0)",
+                            opt->shard, opt->shards);
     if (!(opt->confidence > 0 && opt->confidence < 1))
         return runneri_fail(err, "the confidence level must be between 0 and 1");
     /* Every (point, rep) has a slot: metrics, a state byte and an error pointer, and

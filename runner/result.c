@@ -61,6 +61,12 @@ double runner_result_precision(const runner_result *res) { return res->precision
 uint64_t runner_result_base_seed(const runner_result *res) { return res->seed; }
 int runner_result_crn(const runner_result *res) { return res->crn; }
 
+void runner_result_shard(const runner_result *res, size_t *shard, size_t *shards)
+{
+    *shard = res->shard;
+    *shards = res->shards;
+}
+
 const double *runner_result_params(const runner_result *res, size_t point)
 {
     return res->params + point * res->exp->n_params;
@@ -148,4 +154,22 @@ int runner_result_point_ran(const runner_result *res, size_t point)
         if (pt->state[i] != RUNNER_REP_PENDING)
             return 1;
     return 0;
+}
+
+int runneri_point_met(const runner_result *res, size_t point, double confidence,
+                      double *worst)
+{
+    int met = 1;
+    *worst = 0.0;
+    for (size_t m = 0; m < res->exp->n_metrics; m++) {
+        stats_summary s;
+        int ok = runner_summarize(res, point, m, confidence, &s) == 0 && s.n >= 2;
+        double target = res->precision * fabs(s.mean);
+        if (ok && s.half_width <= target)
+            continue; /* also a constant metric: half-width 0 */
+        met = 0;
+        double r = ok && target > 0 ? s.half_width / target : INFINITY;
+        *worst = fmax(*worst, r >= 1.0 ? r * r : INFINITY);
+    }
+    return met;
 }

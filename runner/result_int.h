@@ -23,6 +23,7 @@ struct runner_result {
     runneri_point *pts;
     uint64_t seed;         /* base seed */
     int crn;
+    size_t shard, shards;  /* runner_options' (shards >= 1) */
     double precision;      /* 0: fixed number of replications */
     size_t completed, failed, planned;
     int stopped;           /* poll() asked to stop */
@@ -30,5 +31,13 @@ struct runner_result {
 
 /* Make room for replications up to `end` at a point (slots start NaN / pending). */
 int runneri_point_grow(runneri_point *pt, size_t n_metrics, size_t end);
+
+/* With res->precision: 1 if every metric's half-width over the point's successful
+ * replications is at most precision x |mean| (a constant metric counts as met), else 0,
+ * and *worst the largest (half_width / target)^2 among those that missed (infinite
+ * when one has under two values or a zero mean). One rule for the run's stopping and
+ * for procsim summarize. */
+int runneri_point_met(const runner_result *res, size_t point, double confidence,
+                      double *worst);
 
 #endif

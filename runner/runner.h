@@ -83,6 +83,11 @@ int runner_parse_u64(const char *s, uint64_t *out);
 /* A byte count: a whole number with an optional K, M, G or T suffix (powers of 1024,
  * "512M", "4G"); 0 is allowed. */
 int runner_parse_bytes(const char *s, size_t *out);
+/* "I/N" with 0 <= I < N (--shard). */
+int runner_parse_shard(const char *s, size_t *index, size_t *count);
+/* The shard, of `count`, that runs task (point, rep): (point + rep) mod count (shard.c
+ * says why); 0 when count <= 1. */
+size_t runner_shard_of(size_t point, size_t rep, size_t count);
 
 /* ---- running ---------------------------------------------------------------------- */
 typedef struct {
@@ -95,6 +100,9 @@ typedef struct {
     double confidence; /* confidence level of the intervals used for stopping */
     double precision;  /* > 0: sequential stopping on the relative half-width */
     size_t max_reps;   /* cap on replications per point with precision */
+    /* Job-array shard: run only the tasks (point, rep) of shard `shard` of `shards`
+     * (runner_shard_of); shards 0 or 1: every task. Not with precision. */
+    size_t shard, shards;
     /* Bytes one replication may hold in the kernel (sim_config.memory_limit); 0:
      * unlimited. The default, RUNNER_DEFAULT_MEMORY, is fixed so that whether a
      * replication fails does not depend on -j or on the machine. */
@@ -157,6 +165,8 @@ int runner_result_precision_met(const runner_result *res, size_t point);
 double runner_result_precision(const runner_result *res);
 uint64_t runner_result_base_seed(const runner_result *res); /* runner_options.seed */
 int runner_result_crn(const runner_result *res);             /* runner_options.crn */
+/* runner_options.shard and .shards (shards 1 for a whole run). */
+void runner_result_shard(const runner_result *res, size_t *shard, size_t *shards);
 
 /* Summary of metric m at a point over its successful replications, leaving out NaN
  * values. Returns 0, -1 when no value is left (out->n == 0, the rest NaN), or -2 when
@@ -185,9 +195,9 @@ int runner_outfile_same(const char *a, const char *b);
 void runner_outfile_unlink_temps(void);
 
 /* Per-replication CSV. Its first line says what made it (provenance, for merge):
- *     # procsim VERSION experiment=NAME seed=S crn=0|1 params=P
+ *     # procsim VERSION experiment=NAME seed=S crn=0|1 params=P [shard=I/N]
  * (NAME with space, '=', '%', control and non-ASCII bytes written as %XX; P parameter
- * columns follow seed). Then the header point,rep,seed,<params...>,<metrics...> and one
+ * columns follow seed; shard=I/N only for a run of one shard of N > 1). Then the header point,rep,seed,<params...>,<metrics...> and one
  * row per successful replication in (point, rep) order. 0, or -1 on a write error. */
 int runner_csv_write_reps(FILE *f, const runner_result *res);
 /* Summary CSV: point,<params...>,metric,n,mean,sd,ci_low,ci_high,half_width,min,max,
