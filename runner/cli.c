@@ -24,6 +24,8 @@ static const char usage_text[] =
     "  run EXP [options]          replications over a parameter grid, CSV out\n"
     "  merge A.csv B.csv... -o OUT.csv\n"
     "                             join per-replication shards, sorted by (point, rep)\n"
+    "  summarize REPS.csv... [--summary FILE] [--confidence C] [--precision REL]\n"
+    "            [--exp EXP]      the run's summary (CSV, or the table) from its rows\n"
     "  help, --help               this text;  --version: the version\n"
     "\n"
     "run options:\n"
@@ -36,6 +38,8 @@ static const char usage_text[] =
     "                             varying slowest\n"
     "  --rep R                    run only replication R (from 0) of each point, with the\n"
     "                             seed it has in a full run (with -r N: R < N)\n"
+    "  --shard I/N                run only shard I (from 0) of N: the (point, rep) with\n"
+    "                             (point + rep) mod N = I; merge joins the N files\n"
     "  --no-crn                   different random numbers at each point (default: the\n"
     "                             same replication uses the same streams everywhere)\n"
     "  --confidence C             confidence level of the intervals (default 0.95)\n"
@@ -326,5 +330,7 @@ static int dispatch(const runneri_cli *cp, int argc, char **argv)
         return runneri_cli_trace(&c, argc - 1, argv + 1);
     if (strcmp(cmd, "merge") == 0)
         return runneri_cli_merge(&c, argc - 1, argv + 1);
+    if (strcmp(cmd, "summarize") == 0)
+        return runneri_cli_summarize(&c, argc - 1, argv + 1);
     return runneri_cli_usage(&c, "unknown command '%s' (%s --help lists them)", cmd, c.prog);
 }

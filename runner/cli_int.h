@@ -55,5 +55,6 @@ int runneri_cli_help(const runneri_cli *c);
 int runneri_cli_run(const runneri_cli *c, int argc, char **argv);
 int runneri_cli_trace(const runneri_cli *c, int argc, char **argv);
 int runneri_cli_merge(const runneri_cli *c, int argc, char **argv);
+int runneri_cli_summarize(const runneri_cli *c, int argc, char **argv);
 
 #endif
