@@ -418,26 +418,19 @@ static int poll_run(void *ctx, size_t done, size_t total)
 static void report_failures(const runneri_cli *c, const runner_result *res)
 {
     const exp_experiment *e = runner_result_experiment(res);
-    size_t shown = 0;
+    size_t shown = runner_result_failed(res), p, r;
+    const char *msg;
     runneri_clocale l;
     runneri_clocale_enter(&l);
-    for (size_t p = 0; p < runner_result_points(res); p++) {
-        size_t first, end;
-        runner_result_reps(res, p, &first, &end);
-        for (size_t r = first; r < end; r++) {
-            if (runner_result_state(res, p, r) != RUNNER_REP_FAILED || shown++ >= 20)
-                continue;
-            fprintf(c->err, "%s: replication failed: point %zu (", c->prog, p);
-            for (size_t i = 0; i < e->n_params; i++) {
-                char v[RUNNERI_NUM_MAX];
-                runneri_fmt_double(v, runner_result_params(res, p)[i]);
-                fprintf(c->err, "%s%s=%s", i ? " " : "", e->params[i].name, v);
-            }
-            fprintf(c->err, ") rep %zu seed %llu: %s\n", r,
-                    (unsigned long long)runner_result_seed(res, p, r),
-                    runner_result_error(res, p, r) ? runner_result_error(res, p, r)
-                                                   : "(no message)");
+    for (size_t k = 0; runner_result_failure(res, k, &p, &r, &msg) == 0; k++) {
+        fprintf(c->err, "%s: replication failed: point %zu (", c->prog, p);
+        for (size_t i = 0; i < e->n_params; i++) {
+            char v[RUNNERI_NUM_MAX];
+            runneri_fmt_double(v, runner_result_params(res, p)[i]);
+            fprintf(c->err, "%s%s=%s", i ? " " : "", e->params[i].name, v);
         }
+        fprintf(c->err, ") rep %zu seed %llu: %s\n", r,
+                (unsigned long long)runner_result_seed(res, p, r), msg ? msg : "(no message)");
     }
     runneri_clocale_leave(&l);
     if (shown > 20)
@@ -487,8 +480,9 @@ static int write_outputs(const runneri_cli *c, const run_args *ra, const runner_
     runner_err err;
     int bad = 0;
     err.msg[0] = '\0';
-    if (reps_f)
-        bad = runner_csv_write_reps(runner_outfile_stream(reps_f), res) != 0 ||
+    if (reps_f) /* streamed: the rows are in already */
+        bad = (!runner_result_streamed(res) &&
+               runner_csv_write_reps(runner_outfile_stream(reps_f), res) != 0) ||
               runner_outfile_close(reps_f, &err) != 0;
     if (sum_f && !bad)
         bad = runner_csv_write_summary(runner_outfile_stream(sum_f), res,
@@ -514,6 +508,19 @@ static int write_outputs(const runneri_cli *c, const run_args *ra, const runner_
         runner_print_table(c->out, res, ra->opt.confidence);
     fflush(c->out);
     return 0;
+}
+
+typedef struct {
+    FILE *f; /* the per-replication file, or NULL */
+    const exp_experiment *e;
+} stream_ctx;
+
+/* Write errors show in ferror when the file is closed (write_outputs). */
+static void stream_row(void *ctx, const runner_row *row)
+{
+    stream_ctx *sc = ctx;
+    if (sc->f)
+        runner_csv_write_row(sc->f, sc->e, row);
 }
 
 int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
@@ -546,6 +553,14 @@ int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
     ra.opt.poll = poll_run;
     ra.opt.poll_ctx = &ps;
     ra.opt.stop = &cli_stop;
+    /* Rows go to the file as they finish (not with precision: rounds). */
+    stream_ctx sc = {reps_f ? runner_outfile_stream(reps_f) : NULL, runner_plan_experiment(plan)};
+    if (!(ra.opt.precision > 0)) {
+        ra.opt.rows = stream_row;
+        ra.opt.rows_ctx = &sc;
+        if (sc.f)
+            runner_csv_write_reps_head(sc.f, sc.e, &ra.opt);
+    }
 
     runner_result *res = runner_run(plan, &ra.opt, &err);
     tell_stop(&ps);

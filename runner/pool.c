@@ -41,6 +41,14 @@ struct pool {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     unsigned running; /* workers not yet finished; under mu */
+    /* Streaming (window > 0): task t runs in slot t % window, only while
+     * t < head + window; head is the first task not handed to rows() yet. */
+    size_t window, head;       /* head under wmu */
+    double *w_metrics;         /* window x n_metrics */
+    unsigned char *w_state, *w_fin; /* outcome; finished (under wmu) */
+    char **w_err;
+    pthread_mutex_t wmu;
+    pthread_cond_t space;      /* head moved */
 };
 
 void runner_options_init(runner_options *opt)
@@ -75,14 +83,13 @@ static char *message(sim_status st, const char *detail)
     return m;
 }
 
-/* One replication, start to end, in its own environment. */
-static void run_task(pool *pl, worker *w, size_t point, size_t rep)
+/* One replication, start to end, in its own environment: metrics into row, the
+ * outcome into *state and *error (left PENDING when a stop cut it short). */
+static void run_task(pool *pl, worker *w, size_t point, size_t rep, double *row,
+                     unsigned char *state, char **error)
 {
     runner_result *res = pl->res;
-    runneri_point *pt = &res->pts[point];
     const exp_experiment *e = res->exp;
-    size_t s = rep - pt->first;
-    double *row = pt->metrics + s * (e->n_metrics ? e->n_metrics : 1);
     sim_config cfg = {.stack_size = pl->opt->stack_size,
                       .seed = runner_seed(res->seed, point, rep, res->crn),
                       .stacks = w->stacks,
@@ -90,8 +97,8 @@ static void run_task(pool *pl, worker *w, size_t point, size_t rep)
                       .memory_limit = pl->opt->memory_limit};
     sim_env *env = sim_env_new(&cfg);
     if (env == NULL) {
-        pt->errors[s] = message(SIM_ENOMEM, "could not create the simulation environment");
-        pt->state[s] = RUNNER_REP_FAILED;
+        *error = message(SIM_ENOMEM, "could not create the simulation environment");
+        *state = RUNNER_REP_FAILED;
         return;
     }
     sim_status st = e->replicate(env, runner_result_params(res, point), row);
@@ -101,12 +108,85 @@ static void run_task(pool *pl, worker *w, size_t point, size_t rep)
         return;
     }
     if (st != SIM_OK) {
-        pt->errors[s] = message(st, sim_env_error_message(env));
-        pt->state[s] = RUNNER_REP_FAILED;
+        *error = message(st, sim_env_error_message(env));
+        *state = RUNNER_REP_FAILED;
     } else {
-        pt->state[s] = RUNNER_REP_OK;
+        *state = RUNNER_REP_OK;
     }
     sim_env_free(env);
+}
+
+/* The segment holding task t: the last one whose offset is <= t. */
+static const segment *segment_of(const pool *pl, size_t t)
+{
+    size_t lo = 0, hi = pl->n_segs;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (pl->segs[mid].offset <= t)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return &pl->segs[lo];
+}
+
+/* Streaming: hand the finished tasks at the head of the window to rows() and the
+ * point's tallies, in task order, which is (point, rep) order. Under wmu. `last`:
+ * after the workers ended (a stop), skip over the tasks that never ran. */
+static void drain(pool *pl, int last)
+{
+    runner_result *res = pl->res;
+    size_t nm = res->exp->n_metrics ? res->exp->n_metrics : 1;
+    size_t end = pl->head + pl->window < pl->n_tasks ? pl->head + pl->window : pl->n_tasks;
+    while (pl->head < end && (last || pl->w_fin[pl->head % pl->window])) {
+        size_t k = pl->head % pl->window;
+        if (!pl->w_fin[k]) {
+            pl->head++;
+            continue;
+        }
+        const segment *sg = segment_of(pl, pl->head);
+        runner_row row = {.point = sg->point,
+                          .rep = sg->first_rep + (pl->head - sg->offset) * pl->stride,
+                          .state = (runner_rep_state)pl->w_state[k],
+                          .metrics = pl->w_metrics + k * nm,
+                          .error = pl->w_err[k]};
+        if (row.state != RUNNER_REP_PENDING) {
+            row.seed = runner_seed(res->seed, row.point, row.rep, res->crn);
+            row.params = runner_result_params(res, row.point);
+            pl->opt->rows(pl->opt->rows_ctx, &row);
+            runneri_point_fold(res, &row, pl->w_err[k]);
+        } else {
+            free(pl->w_err[k]);
+        }
+        pl->w_err[k] = NULL;
+        pl->w_fin[k] = 0;
+        pl->head++;
+    }
+    pthread_cond_broadcast(&pl->space);
+}
+
+/* Streaming: run task t in its window slot once the window reaches it. */
+static void stream_task(pool *pl, worker *w, size_t t, size_t point, size_t rep)
+{
+    size_t nm = pl->res->exp->n_metrics ? pl->res->exp->n_metrics : 1;
+    size_t k = t % pl->window;
+    pthread_mutex_lock(&pl->wmu);
+    while (t >= pl->head + pl->window && !atomic_load_explicit(pl->stop, memory_order_relaxed))
+        pthread_cond_wait(&pl->space, &pl->wmu);
+    int go = t < pl->head + pl->window; /* else stopped while waiting: slot k is busy */
+    pthread_mutex_unlock(&pl->wmu);
+    if (!go)
+        return;
+    double *row = pl->w_metrics + k * nm;
+    for (size_t m = 0; m < nm; m++)
+        row[m] = NAN;
+    pl->w_state[k] = RUNNER_REP_PENDING;
+    run_task(pl, w, point, rep, row, &pl->w_state[k], &pl->w_err[k]);
+    pthread_mutex_lock(&pl->wmu);
+    pl->w_fin[k] = 1;
+    if (t == pl->head)
+        drain(pl, 0);
+    pthread_mutex_unlock(&pl->wmu);
 }
 
 static void *work(void *arg)
@@ -123,17 +203,16 @@ static void *work(void *arg)
         size_t t = atomic_fetch_add_explicit(&pl->next, 1, memory_order_relaxed);
         if (t >= pl->n_tasks)
             break;
-        /* The segment holding task t: the last one whose offset is <= t. */
-        size_t lo = 0, hi = pl->n_segs;
-        while (hi - lo > 1) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (pl->segs[mid].offset <= t)
-                lo = mid;
-            else
-                hi = mid;
+        const segment *sg = segment_of(pl, t);
+        size_t point = sg->point, rep = sg->first_rep + (t - sg->offset) * pl->stride;
+        if (pl->window) {
+            stream_task(pl, w, t, point, rep);
+        } else {
+            runneri_point *pt = &pl->res->pts[point];
+            size_t s = rep - pt->first, nm = pl->res->exp->n_metrics;
+            run_task(pl, w, point, rep, pt->metrics + s * (nm ? nm : 1), &pt->state[s],
+                     &pt->errors[s]);
         }
-        const segment *sg = &pl->segs[lo];
-        run_task(pl, w, sg->point, sg->first_rep + (t - sg->offset) * pl->stride);
         atomic_store_explicit(&w->done, ++done, memory_order_relaxed);
     }
     sim_stack_cache_free(w->stacks);
@@ -199,6 +278,11 @@ static int run_round(pool *pl, unsigned threads, size_t before, size_t total)
         pthread_mutex_unlock(&pl->mu);
         if (pl->opt->poll(pl->opt->poll_ctx, before + sum_done(ws, started), total))
             atomic_store(pl->stop, 1);
+        if (pl->window && atomic_load(pl->stop)) { /* waiters on the window: give up */
+            pthread_mutex_lock(&pl->wmu);
+            pthread_cond_broadcast(&pl->space);
+            pthread_mutex_unlock(&pl->wmu);
+        }
         pthread_mutex_lock(&pl->mu);
     }
     pthread_mutex_unlock(&pl->mu);
@@ -242,6 +326,23 @@ static int plan_next(runner_result *res, const runner_options *opt, size_t max_r
     return 0;
 }
 
+static void free_window(pool *pl)
+{
+    for (size_t k = 0; pl->w_err && k < pl->window; k++)
+        free(pl->w_err[k]);
+    free(pl->w_metrics);
+    free(pl->w_state);
+    free(pl->w_fin);
+    free(pl->w_err);
+    pl->window = 0;
+}
+
+/* Rows go to opt->rows as they finish (runner.h says when). */
+static int streaming(const runner_options *opt)
+{
+    return opt->rows != NULL && !(opt->precision > 0);
+}
+
 static runner_result *result_new(const runner_plan *plan, const runner_options *opt,
                                  runner_err *err)
 {
@@ -257,6 +358,7 @@ static runner_result *result_new(const runner_plan *plan, const runner_options *
     res->precision = opt->precision;
     res->shards = opt->shards > 1 ? opt->shards : 1;
     res->shard = res->shards > 1 ? opt->shard : 0;
+    res->stream = streaming(opt);
     res->params = malloc(np * (e->n_params ? e->n_params : 1) * sizeof *res->params);
     res->pts = calloc(np, sizeof *res->pts);
     if (res->params == NULL || res->pts == NULL)
@@ -267,8 +369,17 @@ static runner_result *result_new(const runner_plan *plan, const runner_options *
         pt->first = opt->only_rep >= 0 ? (size_t)opt->only_rep : 0;
         pt->end = pt->first + (opt->only_rep >= 0 ? 1 : opt->reps);
         pt->open = 1;
-        if (runneri_point_grow(pt, e->n_metrics, pt->end) != 0)
+        if (res->stream) {
+            size_t nm = e->n_metrics ? e->n_metrics : 1;
+            pt->tally = malloc(nm * sizeof *pt->tally);
+            pt->inf = calloc(nm, 1);
+            if (pt->tally == NULL || pt->inf == NULL)
+                goto oom;
+            for (size_t m = 0; m < nm; m++)
+                stats_tally_init(&pt->tally[m]);
+        } else if (runneri_point_grow(pt, e->n_metrics, pt->end) != 0) {
             goto oom;
+        }
     }
     return res;
 oom:
@@ -362,7 +473,8 @@ int runner_check(const runner_plan *plan, const runner_options *opt, runner_err 
     /* Every (point, rep) has a slot: metrics, a state byte and an error pointer, and
      * summarising a point copies its values once more (runner_summarize). */
     double nm = e->n_metrics ? (double)e->n_metrics : 1.0;
-    double per_rep = nm * sizeof(double) + 1.0 + sizeof(char *) + sizeof(double);
+    double per_rep = streaming(opt) ? 0.0
+                                    : nm * sizeof(double) + 1.0 + sizeof(char *) + sizeof(double);
     double reps = opt->only_rep >= 0 ? 1.0 : (double)opt->reps; /* precision grows lazily */
     double points = (double)runner_plan_points(plan);
     double need = points * (reps * per_rep + (double)e->n_params * sizeof(double) +
@@ -399,7 +511,27 @@ runner_result *runner_run(const runner_plan *plan, const runner_options *opt,
             ok = 0;
         }
     }
+    if (ok && res->stream) {
+        size_t nm = res->exp->n_metrics ? res->exp->n_metrics : 1;
+        pl.window = (size_t)RUNNER_WINDOW * threads;
+        pl.w_metrics = malloc(pl.window * nm * sizeof *pl.w_metrics);
+        pl.w_state = calloc(pl.window, 1);
+        pl.w_fin = calloc(pl.window, 1);
+        pl.w_err = calloc(pl.window, sizeof *pl.w_err);
+        ok = pl.w_metrics && pl.w_state && pl.w_fin && pl.w_err;
+        if (ok && pthread_mutex_init(&pl.wmu, NULL) != 0)
+            ok = 0;
+        else if (ok && pthread_cond_init(&pl.space, NULL) != 0) {
+            pthread_mutex_destroy(&pl.wmu);
+            ok = 0;
+        }
+        if (!ok) {
+            pthread_mutex_destroy(&pl.mu);
+            pthread_cond_destroy(&pl.cv);
+        }
+    }
     if (!ok) {
+        free_window(&pl);
         free(done_until);
         runner_result_free(res);
         runneri_fail(err, "cannot set up the worker pool");
@@ -427,7 +559,12 @@ runner_result *runner_run(const runner_plan *plan, const runner_options *opt,
             failed = 1;
             break;
         }
-        for (size_t s = 0; s < pl.n_segs; s++) {
+        if (res->stream) { /* what a stop left in the window, in order */
+            pthread_mutex_lock(&pl.wmu);
+            drain(&pl, 1);
+            pthread_mutex_unlock(&pl.wmu);
+        }
+        for (size_t s = 0; s < pl.n_segs && !res->stream; s++) {
             runneri_point *pt = &res->pts[pl.segs[s].point];
             for (size_t r = done_until[pl.segs[s].point]; r < pt->end; r++) {
                 unsigned char st = pt->state[r - pt->first];
@@ -453,6 +590,11 @@ runner_result *runner_run(const runner_plan *plan, const runner_options *opt,
     res->planned = res->planned > res->completed ? res->planned : res->completed;
     pthread_mutex_destroy(&pl.mu);
     pthread_cond_destroy(&pl.cv);
+    if (pl.window) {
+        pthread_mutex_destroy(&pl.wmu);
+        pthread_cond_destroy(&pl.space);
+    }
+    free_window(&pl);
     free(pl.segs);
     free(done_until);
     if (failed) {

@@ -14,7 +14,18 @@ typedef struct {
     char **errors;         /* cap, malloc'ed message of a failed replication */
     int met;               /* precision target met (precision runs only) */
     int open;              /* still asks for more replications (precision runs) */
+    /* Streaming runs only (metrics, state, errors stay NULL): per metric a tally of
+     * the finite values in rep order and whether an infinite one was seen (which makes
+     * the summary undefined, as stats_summarize says), and replications finished. */
+    stats_tally *tally;
+    unsigned char *inf;
+    size_t ran;
 } runneri_point;
+
+typedef struct {
+    size_t point, rep;
+    char *msg;
+} runneri_failure;
 
 struct runner_result {
     const exp_experiment *exp;
@@ -27,7 +38,12 @@ struct runner_result {
     double precision;      /* 0: fixed number of replications */
     size_t completed, failed, planned;
     int stopped;           /* poll() asked to stop */
+    int stream;            /* rows went to options.rows; pts hold tallies, not rows */
+    runneri_failure fails[RUNNER_FAILURES_KEPT]; /* streaming: the first failures */
 };
+
+/* Streaming: fold a finished replication into its point (tallies, failures, counts). */
+void runneri_point_fold(runner_result *res, const runner_row *row, char *msg);
 
 /* Make room for replications up to `end` at a point (slots start NaN / pending). */
 int runneri_point_grow(runneri_point *pt, size_t n_metrics, size_t end);

@@ -90,6 +90,18 @@ int runner_parse_shard(const char *s, size_t *index, size_t *count);
 size_t runner_shard_of(size_t point, size_t rep, size_t count);
 
 /* ---- running ---------------------------------------------------------------------- */
+typedef enum { RUNNER_REP_PENDING = 0, RUNNER_REP_OK, RUNNER_REP_FAILED } runner_rep_state;
+
+/* One finished replication, handed to runner_options.rows. */
+typedef struct {
+    size_t point, rep;
+    uint64_t seed;
+    runner_rep_state state;  /* OK or FAILED */
+    const double *params;    /* the point's n_params values */
+    const double *metrics;   /* n_metrics values (NaN where the model set none) */
+    const char *error;       /* FAILED: the message, or NULL */
+} runner_row;
+
 typedef struct {
     size_t reps;       /* replications per point (the first batch with precision); >= 1 */
     long only_rep;     /* >= 0: run only replication `only_rep` of each point; -1: all */
@@ -116,7 +128,20 @@ typedef struct {
      * finish the replication they are in and take no more. May be NULL. */
     int (*poll)(void *ctx, size_t done, size_t total);
     void *poll_ctx;
+    /* Streaming (without precision): when set, every finished replication is handed to
+     * rows() in (point, rep) order, from one thread at a time, as soon as every task
+     * before it has finished (a reorder window of RUNNER_WINDOW tasks per thread keeps
+     * workers from running further ahead), and the result keeps no per-replication
+     * rows: per point and metric a running tally in (point, rep) order, so memory does
+     * not grow with replications and the summary has the same bits as without
+     * streaming. runner_result_state/metrics/error then answer nothing (PENDING, NULL);
+     * runner_result_failure still gives the first failures. Ignored with precision
+     * (rounds add replications to earlier points, so rows could not leave in order). */
+    void (*rows)(void *ctx, const runner_row *row);
+    void *rows_ctx;
 } runner_options;
+
+#define RUNNER_WINDOW 256
 
 /* 2 GiB: tens of thousands of processes with 64 KiB stacks, far more than any shipped
  * model at sensible parameters, and small enough that two such replications per core
@@ -127,8 +152,6 @@ typedef struct {
  * memory_limit RUNNER_DEFAULT_MEMORY */
 void runner_options_init(runner_options *opt);
 unsigned runner_default_threads(void);         /* online cores, at least 1 */
-
-typedef enum { RUNNER_REP_PENDING = 0, RUNNER_REP_OK, RUNNER_REP_FAILED } runner_rep_state;
 
 typedef struct runner_result runner_result;
 
@@ -152,6 +175,12 @@ runner_rep_state runner_result_state(const runner_result *res, size_t point, siz
 uint64_t runner_result_seed(const runner_result *res, size_t point, size_t rep);
 const double *runner_result_metrics(const runner_result *res, size_t point, size_t rep);
 const char *runner_result_error(const runner_result *res, size_t point, size_t rep);
+/* Failure i (0 <= i < RUNNER_FAILURES_KEPT and < runner_result_failed) in (point, rep)
+ * order: 0 and its point, rep and message (NULL if none), or -1. */
+#define RUNNER_FAILURES_KEPT 20
+int runner_result_failure(const runner_result *res, size_t i, size_t *point, size_t *rep,
+                          const char **msg);
+int runner_result_streamed(const runner_result *res); /* rows went to options.rows */
 size_t runner_result_completed(const runner_result *res); /* ok + failed */
 size_t runner_result_failed(const runner_result *res);
 size_t runner_result_planned(const runner_result *res);
@@ -200,6 +229,10 @@ void runner_outfile_unlink_temps(void);
  * columns follow seed; shard=I/N only for a run of one shard of N > 1). Then the header point,rep,seed,<params...>,<metrics...> and one
  * row per successful replication in (point, rep) order. 0, or -1 on a write error. */
 int runner_csv_write_reps(FILE *f, const runner_result *res);
+/* The same file in pieces, for streaming: the provenance line and header (before the
+ * run, from its options), then one row at a time (OK rows only; others write nothing). */
+int runner_csv_write_reps_head(FILE *f, const exp_experiment *e, const runner_options *opt);
+int runner_csv_write_row(FILE *f, const exp_experiment *e, const runner_row *row);
 /* Summary CSV: point,<params...>,metric,n,mean,sd,ci_low,ci_high,half_width,min,max,
  * analytic (empty when the experiment does not know it), and with precision a last
  * column precision_met (1/0). One row per (point, metric). 0, or -1 on a write error
