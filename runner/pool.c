@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "remote.h"
 #include "result_int.h"
 #include "runner_int.h"
 
@@ -21,6 +22,10 @@ typedef struct {
 } segment;
 
 typedef struct pool pool;
+
+static runneri_remote *the_remote; /* set once by procsim-mpi's main, before any run */
+
+void runneri_remote_set(runneri_remote *rm) { the_remote = rm; }
 
 typedef struct {
     _Alignas(64) atomic_size_t done; /* written by its worker only */
@@ -49,6 +54,10 @@ struct pool {
     char **w_err;
     pthread_mutex_t wmu;
     pthread_cond_t space;      /* head moved */
+    runneri_remote *remote;    /* or NULL */
+    runner_err remote_err;     /* why a rank was lost */
+    atomic_size_t remote_done; /* tasks stored from remote ranks this round */
+    unsigned threads;          /* local workers this round */
 };
 
 void runner_options_init(runner_options *opt)
@@ -83,26 +92,24 @@ static char *message(sim_status st, const char *detail)
     return m;
 }
 
-/* One replication, start to end, in its own environment: metrics into row, the
- * outcome into *state and *error (left PENDING when a stop cut it short). */
-static void run_task(pool *pl, worker *w, size_t point, size_t rep, double *row,
-                     unsigned char *state, char **error)
+void runneri_replicate(const exp_experiment *e, const double *params, uint64_t seed,
+                       size_t stack_size, size_t memory_limit, atomic_int *stop,
+                       sim_stack_cache *stacks, double *row, unsigned char *state,
+                       char **error)
 {
-    runner_result *res = pl->res;
-    const exp_experiment *e = res->exp;
-    sim_config cfg = {.stack_size = pl->opt->stack_size,
-                      .seed = runner_seed(res->seed, point, rep, res->crn),
-                      .stacks = w->stacks,
-                      .stop = pl->stop,
-                      .memory_limit = pl->opt->memory_limit};
+    sim_config cfg = {.stack_size = stack_size,
+                      .seed = seed,
+                      .stacks = stacks,
+                      .stop = stop,
+                      .memory_limit = memory_limit};
     sim_env *env = sim_env_new(&cfg);
     if (env == NULL) {
         *error = message(SIM_ENOMEM, "could not create the simulation environment");
         *state = RUNNER_REP_FAILED;
         return;
     }
-    sim_status st = e->replicate(env, runner_result_params(res, point), row);
-    if (atomic_load_explicit(pl->stop, memory_order_relaxed)) {
+    sim_status st = e->replicate(env, params, row);
+    if (atomic_load_explicit(stop, memory_order_relaxed)) {
         /* Maybe cut short by the stop (whatever the model made of that): not run. */
         sim_env_free(env);
         return;
@@ -114,6 +121,17 @@ static void run_task(pool *pl, worker *w, size_t point, size_t rep, double *row,
         *state = RUNNER_REP_OK;
     }
     sim_env_free(env);
+}
+
+/* One replication, start to end, in its own environment: metrics into row, the
+ * outcome into *state and *error (left PENDING when a stop cut it short). */
+static void run_task(pool *pl, worker *w, size_t point, size_t rep, double *row,
+                     unsigned char *state, char **error)
+{
+    runner_result *res = pl->res;
+    runneri_replicate(res->exp, runner_result_params(res, point),
+                      runner_seed(res->seed, point, rep, res->crn), pl->opt->stack_size,
+                      pl->opt->memory_limit, pl->stop, w->stacks, row, state, error);
 }
 
 /* The segment holding task t: the last one whose offset is <= t. */
@@ -189,6 +207,74 @@ static void stream_task(pool *pl, worker *w, size_t t, size_t point, size_t rep)
     pthread_mutex_unlock(&pl->wmu);
 }
 
+size_t runneri_pool_claim(runneri_pool *pl, size_t want, size_t *t0)
+{
+    if (want == 0 || atomic_load_explicit(pl->stop, memory_order_relaxed) ||
+        atomic_load_explicit(&pl->next, memory_order_relaxed) >= pl->n_tasks)
+        return 0;
+    size_t t = atomic_fetch_add_explicit(&pl->next, want, memory_order_relaxed);
+    if (t >= pl->n_tasks)
+        return 0;
+    *t0 = t;
+    return t + want <= pl->n_tasks ? want : pl->n_tasks - t;
+}
+
+size_t runneri_pool_left(runneri_pool *pl)
+{
+    size_t t = atomic_load_explicit(&pl->next, memory_order_relaxed);
+    return t < pl->n_tasks ? pl->n_tasks - t : 0;
+}
+
+unsigned runneri_pool_threads(const runneri_pool *pl) { return pl->threads; }
+
+int runneri_pool_stopping(const runneri_pool *pl)
+{
+    return atomic_load_explicit(pl->stop, memory_order_relaxed) != 0;
+}
+
+void runneri_pool_task(const runneri_pool *pl, size_t t, size_t *point, size_t *rep,
+                       uint64_t *seed, const double **params)
+{
+    const segment *sg = segment_of(pl, t);
+    *point = sg->point;
+    *rep = sg->first_rep + (t - sg->offset) * pl->stride;
+    *seed = runner_seed(pl->res->seed, *point, *rep, pl->res->crn);
+    *params = runner_result_params(pl->res, *point);
+}
+
+int runneri_pool_store(runneri_pool *pl, size_t t, unsigned char state, const double *metrics,
+                       char *error)
+{
+    size_t nm = pl->res->exp->n_metrics;
+    if (pl->window) {
+        pthread_mutex_lock(&pl->wmu);
+        if (t >= pl->head + pl->window) {
+            pthread_mutex_unlock(&pl->wmu);
+            return 1;
+        }
+        size_t k = t % pl->window;
+        memcpy(pl->w_metrics + k * (nm ? nm : 1), metrics, nm * sizeof *metrics);
+        pl->w_state[k] = state;
+        pl->w_err[k] = error;
+        pl->w_fin[k] = 1;
+        if (t == pl->head)
+            drain(pl, 0);
+        pthread_mutex_unlock(&pl->wmu);
+    } else {
+        size_t point, rep;
+        uint64_t seed;
+        const double *params;
+        runneri_pool_task(pl, t, &point, &rep, &seed, &params);
+        runneri_point *pt = &pl->res->pts[point];
+        size_t s = rep - pt->first;
+        memcpy(pt->metrics + s * (nm ? nm : 1), metrics, nm * sizeof *metrics);
+        pt->state[s] = state;
+        pt->errors[s] = error;
+    }
+    atomic_fetch_add_explicit(&pl->remote_done, 1, memory_order_relaxed);
+    return 0;
+}
+
 static void *work(void *arg)
 {
     worker *w = arg;
@@ -231,14 +317,58 @@ static size_t sum_done(worker *ws, unsigned n)
     return d;
 }
 
-/* Run the tasks of pl->segs on `threads` workers; `before` tasks were done in earlier
- * rounds, `total` are planned in all. Returns 0, or -1 if no thread could start. */
+static void wake_window(pool *pl)
+{
+    if (pl->window && atomic_load(pl->stop)) { /* waiters on the window: give up */
+        pthread_mutex_lock(&pl->wmu);
+        pthread_cond_broadcast(&pl->space);
+        pthread_mutex_unlock(&pl->wmu);
+    }
+}
+
+/* With remote ranks: this thread serves them (without blocking, napping 50 us when
+ * nothing happened) until they have nothing left and the local workers are done, and
+ * calls poll() ten times a second as the plain wait does. -1 when a rank was lost. */
+static int serve_remote(pool *pl, worker *ws, unsigned started, size_t before, size_t total)
+{
+    double last = runneri_monotonic();
+    for (;;) {
+        int r = pl->remote->serve(pl->remote, pl, &pl->remote_err);
+        if (r < 0) {
+            atomic_store(pl->stop, 1);
+            wake_window(pl);
+            return -1;
+        }
+        pthread_mutex_lock(&pl->mu);
+        unsigned running = pl->running;
+        pthread_mutex_unlock(&pl->mu);
+        if (r == 0 && running == 0)
+            return 0;
+        if (r < 2)
+            nanosleep(&(struct timespec){0, 50 * 1000}, NULL);
+        double now = runneri_monotonic();
+        if (now - last >= 0.1 && pl->opt->poll) {
+            last = now;
+            size_t done = before + sum_done(ws, started) +
+                          atomic_load_explicit(&pl->remote_done, memory_order_relaxed);
+            if (pl->opt->poll(pl->opt->poll_ctx, done, total))
+                atomic_store(pl->stop, 1);
+            wake_window(pl);
+        }
+    }
+}
+
+/* Run the tasks of pl->segs on `threads` workers (and remote ranks); `before` tasks were
+ * done in earlier rounds, `total` are planned in all. Returns 0, -1 if no thread could
+ * start, -2 when a remote rank was lost (pl->remote_err). */
 static int run_round(pool *pl, unsigned threads, size_t before, size_t total)
 {
     if (threads > pl->n_tasks)
         threads = (unsigned)pl->n_tasks;
     if (threads == 0)
         return 0;
+    pl->threads = threads;
+    atomic_store(&pl->remote_done, 0);
     worker *ws = aligned_alloc(_Alignof(worker), threads * sizeof *ws);
     if (ws == NULL)
         return -1;
@@ -263,6 +393,9 @@ static int run_round(pool *pl, unsigned threads, size_t before, size_t total)
         free(ws);
         return -1;
     }
+    int rc = 0;
+    if (pl->remote && serve_remote(pl, ws, started, before, total) != 0)
+        rc = -2;
     pthread_mutex_lock(&pl->mu);
     while (pl->running > 0) {
         struct timespec ts;
@@ -272,24 +405,20 @@ static int run_round(pool *pl, unsigned threads, size_t before, size_t total)
             ts.tv_sec++;
             ts.tv_nsec -= 1000000000L;
         }
-        int rc = pthread_cond_timedwait(&pl->cv, &pl->mu, &ts);
-        if (pl->running == 0 || rc != ETIMEDOUT || pl->opt->poll == NULL)
+        int w = pthread_cond_timedwait(&pl->cv, &pl->mu, &ts);
+        if (pl->running == 0 || w != ETIMEDOUT || pl->opt->poll == NULL)
             continue;
         pthread_mutex_unlock(&pl->mu);
         if (pl->opt->poll(pl->opt->poll_ctx, before + sum_done(ws, started), total))
             atomic_store(pl->stop, 1);
-        if (pl->window && atomic_load(pl->stop)) { /* waiters on the window: give up */
-            pthread_mutex_lock(&pl->wmu);
-            pthread_cond_broadcast(&pl->space);
-            pthread_mutex_unlock(&pl->wmu);
-        }
+        wake_window(pl);
         pthread_mutex_lock(&pl->mu);
     }
     pthread_mutex_unlock(&pl->mu);
     for (unsigned i = 0; i < started; i++)
         pthread_join(ws[i].tid, NULL);
     free(ws);
-    return 0;
+    return rc;
 }
 
 /* After a round of a precision run: close the points that met the target, hit the cap
@@ -513,7 +642,7 @@ runner_result *runner_run(const runner_plan *plan, const runner_options *opt,
     }
     if (ok && res->stream) {
         size_t nm = res->exp->n_metrics ? res->exp->n_metrics : 1;
-        pl.window = (size_t)RUNNER_WINDOW * threads;
+        pl.window = (size_t)RUNNER_WINDOW * threads + (the_remote ? the_remote->capacity : 0);
         pl.w_metrics = malloc(pl.window * nm * sizeof *pl.w_metrics);
         pl.w_state = calloc(pl.window, 1);
         pl.w_fin = calloc(pl.window, 1);
@@ -539,12 +668,14 @@ runner_result *runner_run(const runner_plan *plan, const runner_options *opt,
     }
     atomic_init(&pl.own_stop, 0);
     pl.stop = opt->stop ? opt->stop : &pl.own_stop;
+    pl.remote = the_remote;
+    atomic_init(&pl.remote_done, 0);
     atomic_init(&pl.next, 0);
     for (size_t p = 0; p < res->n_points; p++)
         done_until[p] = res->pts[p].first;
 
-    int failed = 0;
-    for (;;) {
+    int failed = pl.remote && pl.remote->begin(pl.remote, res->exp, opt, err) != 0;
+    for (; !failed;) {
         size_t before = res->completed, planned = res->completed;
         if (build_round(&pl, done_until) != 0) {
             failed = 1;
@@ -554,8 +685,12 @@ runner_result *runner_run(const runner_plan *plan, const runner_options *opt,
         res->planned = planned;
         if (pl.n_tasks == 0)
             break;
-        if (run_round(&pl, threads, before, planned) != 0) {
-            runneri_fail(err, "cannot start worker threads");
+        int rr = run_round(&pl, threads, before, planned);
+        if (rr != 0) {
+            if (rr == -2)
+                *err = pl.remote_err;
+            else
+                runneri_fail(err, "cannot start worker threads");
             failed = 1;
             break;
         }
