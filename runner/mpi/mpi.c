@@ -24,6 +24,7 @@
  * the run with a message naming the rank and no output file. */
 #include <mpi.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +36,10 @@
 #include "remote.h"
 
 enum { TAG_SETUP = 1, TAG_READY, TAG_CHUNK, TAG_RESULT, TAG_STOP, TAG_END };
-#define STOP_GRACE 3.0
+/* mpirun turns Ctrl-C or SIGTERM (and a rank's death) into SIGTERM to every rank and
+ * SIGKILL one second later (odls_base_sigkill_timeout): rank 0 must have its answers, and
+ * its files written or removed, well within that second. */
+#define STOP_GRACE 0.5
 #define PER_THREAD 64 /* largest chunk per worker thread */
 
 static void nap(void) { nanosleep(&(struct timespec){0, 50 * 1000}, NULL); }
@@ -450,13 +454,33 @@ static int worker_run(job *j, buf *c, chunk_queue *cq, int *setup, buf *sb, buf 
     return end;
 }
 
+/* A worker rank stops its chunk on a signal and lets rank 0 decide: the signal
+ * reaches rank 0 too, which asks every rank for what finished and writes it. */
+static job *signalled_job;
+
+static void on_worker_signal(int sig)
+{
+    (void)sig;
+    if (signalled_job)
+        atomic_store(&signalled_job->stop, 1);
+}
+
 static int worker_main(const exp_experiment *const *exps, size_t n_exps)
 {
-    job j = {0};
+    static job j;
     chunk_queue cq = {0};
     buf sb = {0}, out = {0};
     int setup = 0, end = 0;
     atomic_init(&j.stop, 0);
+    signalled_job = &j;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_worker_signal;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     while (!end) {
         end = worker_poll(&j, &cq, &setup, &sb);
         if (setup) {
