@@ -2,7 +2,9 @@
 # Install what procsim needs to build, test and benchmark on Debian (run as root).
 # apt-get update runs once, and only when something is missing.
 set -eu
-pkgs="build-essential cmake clang libcmocka-dev libboost-context-dev valgrind python3 python3-simpy3"
+# libopenmpi-dev + openmpi-bin: procsim-mpi and its test (procsim builds without them)
+pkgs="build-essential cmake clang libcmocka-dev libboost-context-dev valgrind python3 python3-simpy3
+libopenmpi-dev openmpi-bin"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
