@@ -5,7 +5,8 @@
  * threads as always. Through the remote hook (remote.h) its waiting thread also serves
  * the other ranks: each may hold two chunks of task indices at a time (one running, one
  * queued, so it never waits for work), taken from the counter rank 0's threads take from,
- * sized by what is left (left / (2 x all threads), at most 64 tasks per worker thread),
+ * sized by what is left (left / (2 x all threads), at most 64 tasks per worker thread
+ * and 256 in all),
  * so long and short replications balance and the tail is shared finely. A chunk carries
  * each task's point, rep, seed and parameters; the answer carries each task's outcome,
  * metrics and error message, stored by task index in the slots a local thread would
@@ -40,7 +41,8 @@ enum { TAG_SETUP = 1, TAG_READY, TAG_CHUNK, TAG_RESULT, TAG_STOP, TAG_END };
  * SIGKILL one second later (odls_base_sigkill_timeout): rank 0 must have its answers, and
  * its files written or removed, well within that second. */
 #define STOP_GRACE 0.5
-#define PER_THREAD 64 /* largest chunk per worker thread */
+#define PER_THREAD 64 /* largest chunk per worker thread ... */
+#define PER_CHUNK 256 /* ... and in all, so the streaming window stays small */
 
 static void nap(void) { nanosleep(&(struct timespec){0, 50 * 1000}, NULL); }
 
@@ -148,6 +150,8 @@ static int master_begin(runneri_remote *rm, const exp_experiment *e, const runne
     master *m = (master *)rm;
     m->np = e->n_params;
     m->nm = e->n_metrics;
+    /* -j applies to every rank; without it each rank uses its own cores (chunk sizes
+     * assume rank 0's count) */
     m->wthreads = opt->threads ? opt->threads : runner_default_threads();
     m->stop_sent = 0;
     buf b = {0};
@@ -158,7 +162,7 @@ static int master_begin(runneri_remote *rm, const exp_experiment *e, const runne
     put_u64(&b, e->n_metrics);
     put_u64(&b, opt->stack_size);
     put_u64(&b, opt->memory_limit);
-    put_u64(&b, m->wthreads);
+    put_u64(&b, opt->threads);
     for (int r = 1; r < m->size; r++) {
         m->ranks[r].out = 0;
         m->ranks[r].has_pending = 0;
@@ -223,6 +227,7 @@ static size_t chunk_size(const master *m, runneri_pool *pl)
     size_t all = runneri_pool_threads(pl) + (size_t)(m->size - 1) * m->wthreads;
     size_t k = runneri_pool_left(pl) / (2 * (all ? all : 1));
     size_t most = PER_THREAD * (size_t)m->wthreads;
+    most = most > PER_CHUNK ? PER_CHUNK : most;
     return k < 1 ? 1 : k > most ? most : k;
 }
 
@@ -377,6 +382,8 @@ static int worker_setup(job *j, buf *b, const exp_experiment *const *exps, size_
     j->stack_size = (size_t)get_u64(b);
     j->memory_limit = (size_t)get_u64(b);
     j->threads = (unsigned)get_u64(b);
+    if (j->threads == 0)
+        j->threads = runner_default_threads();
     j->e = NULL;
     for (size_t i = 0; i < n_exps && !j->e; i++)
         if (strcmp(exps[i]->name, name) == 0 && exps[i]->n_params == np &&
@@ -531,8 +538,8 @@ int runneri_mpi_main(int argc, char **argv, const exp_experiment *const *exps, s
             fprintf(stderr, "%s: out of memory\n", prog);
             MPI_Abort(MPI_COMM_WORLD, 1);
         }
-        /* window room: two chunks of the largest size per rank, for any -j up to 64 */
-        m.base.capacity = (size_t)(size - 1) * 2 * PER_THREAD * 64;
+        /* window room: two chunks of the largest size per rank */
+        m.base.capacity = (size_t)(size - 1) * 2 * PER_CHUNK;
         if (size > 1)
             runneri_remote_set(&m.base);
         rc = procsim_main(argc, argv, exps, n, prog);
