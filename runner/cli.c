@@ -64,6 +64,9 @@ static const char usage_text[] =
     "and writes nothing).\n";
 
 /* One message line on err, control bytes (from echoed arguments) written as \xNN. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 0)))
+#endif
 static void say(const runneri_cli *c, const char *fmt, va_list ap)
 {
     char small[512], *buf = small;
