@@ -141,7 +141,9 @@ typedef struct {
     void *rows_ctx;
 } runner_options;
 
-#define RUNNER_WINDOW 256
+/* A replication as long as 4096 others at the window's head keeps the other threads
+ * busy; slots cost n_metrics doubles and a few bytes, so 4096 per thread is small. */
+#define RUNNER_WINDOW 4096
 
 /* 2 GiB: tens of thousands of processes with 64 KiB stacks, far more than any shipped
  * model at sensible parameters, and small enough that two such replications per core

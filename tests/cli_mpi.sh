@@ -63,12 +63,12 @@ long() {
     $mpirun "$mpi" run mm1 --param customers=200000 -r 100000 -j 1 -q \
         -o "$dir/$1.csv" --summary "$dir/$1_sum.csv" >/dev/null 2>"$dir/$1.err" &
     echo $! >"$dir/$1.pid"
-    # wait until every rank runs and some replications finished
+    # wait until rows reach the temporary file (every rank is up and working by then)
     i=0
-    while [ "$(pgrep -fc "run mm1 .*$dir/$1.csv")" -lt 4 ] && [ $i -lt 100 ]; do
+    until [ -n "$(find "$dir" -name "$1.csv.tmp.*" -size +0c 2>/dev/null)" ] || [ $i -ge 600 ]; do
         sleep 0.1; i=$((i + 1))
     done
-    sleep 2
+    sleep 0.5
 }
 long int
 kill -INT "$(cat "$dir/int.pid")"
