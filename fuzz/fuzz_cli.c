@@ -85,7 +85,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     devnull = fopen("/dev/null", "w");
     if (devnull == NULL)
         abort();
-    runner_cli_io io = {exps, 1, devnull, devnull, 0};
+    runner_cli_io io = {exps, 1, devnull, devnull, 0, NULL};
     for (size_t i = 0; i < 2; i++) {
         char rep[] = {(char)('0' + i), '\0'}, name[8];
         snprintf(name, sizeof name, "%s", shards[i].name);
@@ -149,7 +149,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         argv[argc++] = a;
     }
     argv[argc] = NULL;
-    runner_cli_io io = {exps, 1, devnull, devnull, 0};
+    runner_cli_io io = {exps, 1, devnull, devnull, 0, NULL};
     put_shards();
     int rc = runner_cli_main(argc, argv, &io);
     free(text);
