@@ -24,7 +24,9 @@ best() { # command...: best wall seconds of 3
     echo "$bt"
 }
 m="run mm1 --param customers=2000 --param warmup=100 -r $rm1 -q -o /dev/null --summary $tmp/sum.csv"
-t12=$(best $mpirun -n 1 "$b/procsim-mpi" $m -j 2)
+# --bind-to none: for up to two ranks Open MPI binds each to one core, which would put
+# both threads of -n 1 -j 2 on one core
+t12=$(best $mpirun --bind-to none -n 1 "$b/procsim-mpi" $m -j 2)
 t21=$(best $mpirun -n 2 "$b/procsim-mpi" $m -j 1)
 awk -v a="$t12" -v c="$t21" -v r="$rm1" 'BEGIN {
     printf "scaling: mm1 %d reps: -n 1 -j 2 %.3f s (%.0f reps/s), -n 2 -j 1 %.3f s (%.0f reps/s), ratio %.3f (target >= 0.9)\n",
