@@ -302,5 +302,7 @@ static int dispatch(const runneri_cli *cp, int argc, char **argv)
         return runneri_cli_plot(&c, argc - 1, argv + 1);
     if (strcmp(cmd, "compare") == 0)
         return runneri_cli_compare(&c, argc - 1, argv + 1);
+    if (strcmp(cmd, "summarize") == 0)
+        return runneri_cli_summarize(&c, argc - 1, argv + 1);
     return runneri_cli_usage(&c, "unknown command '%s' (%s --help lists them)", cmd, c.prog);
 }

@@ -72,5 +72,6 @@ int runneri_plot_result(const runneri_cli *c, const runner_result *res, runner_o
 /* The comparison table of a finished run on c->out; CLI_OK or CLI_FAILED. */
 int runneri_compare_result(const runneri_cli *c, const runner_result *res,
                            const char *baseline, double family);
+int runneri_cli_summarize(const runneri_cli *c, int argc, char **argv);
 
 #endif

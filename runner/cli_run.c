@@ -70,6 +70,7 @@ typedef struct {
     runner_options opt;
     int has_reps, has_jobs, has_seed, has_rep, has_conf, has_prec, has_max, has_mem, quiet;
     int has_abs;
+    int has_shard;
     const char *out_path, *summary_path;
     const char *series_path, *series_reps; /* --series FILE, --series-reps R,... */
     const char **prec_names; /* --precision-metric NAME..., n_prec of them */
@@ -190,6 +191,14 @@ static int parse_option(cursor *cu, run_args *ra, int is_run)
     }
     if (!is_run)
         return 0;
+    if ((k = take(cu, NULL, "--shard", &ra->has_shard, &v)) != 0) {
+        if (k > 0 && runner_parse_shard(v, &ra->opt.shard, &ra->opt.shards) != 0) {
+            runneri_cli_usage(cu->c, "%s: --shard expects I/N with 0 <= I < N (shards count "
+                                     "from 0, say 0/4 to 3/4), got '%s'", cu->cmd, v);
+            return -1;
+        }
+        return k;
+    }
     if ((k = take(cu, "-r", "--reps", &ra->has_reps, &v)) != 0)
         return k > 0 ? (count_arg(cu, "-r", v, 1, &ra->opt.reps) ? -1 : 1) : k;
     if ((k = take(cu, "-j", "--jobs", &ra->has_jobs, &v)) != 0) {
@@ -325,6 +334,11 @@ static runner_plan *parse_args(const runneri_cli *c, int argc, char **argv, int 
     if ((ra->has_prec || ra->has_abs) && ra->has_rep) {
         runneri_cli_usage(c, "%s: --rep and --precision conflict (sequential stopping "
                              "needs all replications)", cu.cmd);
+        return NULL;
+    }
+    if (ra->has_prec && ra->has_shard) {
+        runneri_cli_usage(c, "%s: --shard and --precision conflict (sequential stopping "
+                             "needs all replications in one run)", cu.cmd);
         return NULL;
     }
     if (ra->has_max && ra->opt.max_reps < ra->opt.reps) {
@@ -494,26 +508,19 @@ static int poll_run(void *ctx, size_t done, size_t total)
 static void report_failures(const runneri_cli *c, const runner_result *res)
 {
     const exp_experiment *e = runner_result_experiment(res);
-    size_t shown = 0;
+    size_t shown = runner_result_failed(res), p, r;
+    const char *msg;
     runneri_clocale l;
     runneri_clocale_enter(&l);
-    for (size_t p = 0; p < runner_result_points(res); p++) {
-        size_t first, end;
-        runner_result_reps(res, p, &first, &end);
-        for (size_t r = first; r < end; r++) {
-            if (runner_result_state(res, p, r) != RUNNER_REP_FAILED || shown++ >= 20)
-                continue;
-            fprintf(c->err, "%s: replication failed: point %zu (", c->prog, p);
-            for (size_t i = 0; i < e->n_params; i++) {
-                char v[RUNNERI_NUM_MAX];
-                runneri_fmt_double(v, runner_result_params(res, p)[i]);
-                fprintf(c->err, "%s%s=%s", i ? " " : "", e->params[i].name, v);
-            }
-            fprintf(c->err, ") rep %zu seed %llu: %s\n", r,
-                    (unsigned long long)runner_result_seed(res, p, r),
-                    runner_result_error(res, p, r) ? runner_result_error(res, p, r)
-                                                   : "(no message)");
+    for (size_t k = 0; runner_result_failure(res, k, &p, &r, &msg) == 0; k++) {
+        fprintf(c->err, "%s: replication failed: point %zu (", c->prog, p);
+        for (size_t i = 0; i < e->n_params; i++) {
+            char v[RUNNERI_NUM_MAX];
+            runneri_fmt_double(v, runner_result_params(res, p)[i]);
+            fprintf(c->err, "%s%s=%s", i ? " " : "", e->params[i].name, v);
         }
+        fprintf(c->err, ") rep %zu seed %llu: %s\n", r,
+                (unsigned long long)runner_result_seed(res, p, r), msg ? msg : "(no message)");
     }
     runneri_clocale_leave(&l);
     if (shown > 20)
@@ -576,8 +583,9 @@ static int write_outputs(const runneri_cli *c, const run_args *ra, const runner_
     runner_err err;
     int bad = 0;
     err.msg[0] = '\0';
-    if (reps_f)
-        bad = runner_csv_write_reps(runner_outfile_stream(reps_f), res) != 0 ||
+    if (reps_f) /* streamed: the rows are in already */
+        bad = (!runner_result_streamed(res) &&
+               runner_csv_write_reps(runner_outfile_stream(reps_f), res) != 0) ||
               runner_outfile_close(reps_f, &err) != 0;
     if (sum_f && !bad)
         bad = runner_csv_write_summary(runner_outfile_stream(sum_f), res,
@@ -616,6 +624,19 @@ static void free_run_args(run_args *ra)
     ra->opt.series_reps = NULL;
     free(ra->prec_mask);
     ra->prec_mask = NULL;
+}
+
+typedef struct {
+    FILE *f; /* the per-replication file, or NULL */
+    const exp_experiment *e;
+} stream_ctx;
+
+/* Write errors show in ferror when the file is closed (write_outputs). */
+static void stream_row(void *ctx, const runner_row *row)
+{
+    stream_ctx *sc = ctx;
+    if (sc->f)
+        runner_csv_write_row(sc->f, sc->e, row);
 }
 
 int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
@@ -664,6 +685,17 @@ int runneri_cli_run(const runneri_cli *c, int argc, char **argv)
     ra.opt.poll = poll_run;
     ra.opt.poll_ctx = &ps;
     ra.opt.stop = &cli_stop;
+    /* Rows go to the file as they finish, unless the run keeps every result to the end
+     * (precision rounds, series; --compare-to reads the rows back after the run). */
+    stream_ctx sc = {reps_f ? runner_outfile_stream(reps_f) : NULL, runner_plan_experiment(plan)};
+    ra.opt.rows = stream_row;
+    ra.opt.rows_ctx = &sc;
+    if (ra.compare_to || !runner_streams(&ra.opt)) {
+        ra.opt.rows = NULL;
+        ra.opt.rows_ctx = NULL;
+    } else if (sc.f) {
+        runner_csv_write_reps_head(sc.f, sc.e, &ra.opt);
+    }
 
     runner_result *res = runner_run(plan, &ra.opt, &err);
     tell_stop(&ps);

@@ -33,18 +33,18 @@ static void put_word(FILE *f, const char *s)
     }
 }
 
-int runner_csv_write_reps(FILE *f, const runner_result *res)
+/* Provenance: what decides every byte of a row besides its point's parameters (which
+ * are in the row), so procsim merge can refuse a shard of another run. Then the header. */
+static void put_head(FILE *f, const exp_experiment *e, uint64_t seed, int crn, size_t shard,
+                     size_t shards)
 {
-    const exp_experiment *e = runner_result_experiment(res);
-    runneri_clocale l;
-    runneri_clocale_enter(&l);
-    /* Provenance: what decides every byte of a row besides its point's parameters (which
-     * are in the row), so procsim merge can refuse a shard of another run. */
     fputs("# procsim " PROCSIM_VERSION " experiment=", f);
     put_word(f, e->name);
-    fprintf(f, " seed=%llu crn=%d params=%zu\n", (unsigned long long)runner_result_base_seed(res),
-            runner_result_crn(res) ? 1 : 0, e->n_params);
-    fputs("point,rep,seed", f);
+    fprintf(f, " seed=%llu crn=%d params=%zu", (unsigned long long)seed, crn ? 1 : 0,
+            e->n_params);
+    if (shards > 1) /* last, so merge drops it and keeps the whole run's line */
+        fprintf(f, " shard=%zu/%zu", shard, shards);
+    fputs("\npoint,rep,seed", f);
     for (size_t i = 0; i < e->n_params; i++) {
         fputc(',', f);
         runneri_csv_string(f, e->params[i].name);
@@ -54,25 +54,60 @@ int runner_csv_write_reps(FILE *f, const runner_result *res)
         runneri_csv_string(f, e->metrics[m].name);
     }
     fputc('\n', f);
+}
+
+static void put_row(FILE *f, const exp_experiment *e, const runner_row *row)
+{
+    fprintf(f, "%zu,%zu,%llu", row->point, row->rep, (unsigned long long)row->seed);
+    for (size_t i = 0; i < e->n_params; i++) {
+        fputc(',', f);
+        put_num(f, row->params[i]);
+    }
+    for (size_t m = 0; m < e->n_metrics; m++) {
+        fputc(',', f);
+        put_num(f, row->metrics[m]);
+    }
+    fputc('\n', f);
+}
+
+int runner_csv_write_reps_head(FILE *f, const exp_experiment *e, const runner_options *opt)
+{
+    runneri_clocale l;
+    runneri_clocale_enter(&l);
+    put_head(f, e, opt->seed, opt->crn, opt->shards > 1 ? opt->shard : 0, opt->shards);
+    runneri_clocale_leave(&l);
+    return ferror(f) ? -1 : 0;
+}
+
+int runner_csv_write_row(FILE *f, const exp_experiment *e, const runner_row *row)
+{
+    if (row->state != RUNNER_REP_OK)
+        return 0;
+    runneri_clocale l;
+    runneri_clocale_enter(&l);
+    put_row(f, e, row);
+    runneri_clocale_leave(&l);
+    return ferror(f) ? -1 : 0;
+}
+
+int runner_csv_write_reps(FILE *f, const runner_result *res)
+{
+    const exp_experiment *e = runner_result_experiment(res);
+    size_t shard, shards;
+    runner_result_shard(res, &shard, &shards);
+    runneri_clocale l;
+    runneri_clocale_enter(&l);
+    put_head(f, e, runner_result_base_seed(res), runner_result_crn(res), shard, shards);
     for (size_t p = 0; p < runner_result_points(res); p++) {
-        const double *params = runner_result_params(res, p);
         size_t first, end;
         runner_result_reps(res, p, &first, &end);
         for (size_t r = first; r < end; r++) {
             if (runner_result_state(res, p, r) != RUNNER_REP_OK)
                 continue;
-            const double *row = runner_result_metrics(res, p, r);
-            fprintf(f, "%zu,%zu,%llu", p, r,
-                    (unsigned long long)runner_result_seed(res, p, r));
-            for (size_t i = 0; i < e->n_params; i++) {
-                fputc(',', f);
-                put_num(f, params[i]);
-            }
-            for (size_t m = 0; m < e->n_metrics; m++) {
-                fputc(',', f);
-                put_num(f, row[m]);
-            }
-            fputc('\n', f);
+            runner_row row = {p, r, runner_result_seed(res, p, r), RUNNER_REP_OK,
+                              runner_result_params(res, p), runner_result_metrics(res, p, r),
+                              NULL};
+            put_row(f, e, &row);
         }
     }
     runneri_clocale_leave(&l);

@@ -30,7 +30,8 @@ static const runneri_help commands[] = {
      "  --sweep k=v1,v2,...        over a list; several sweeps make a grid, the first\n"
      "                             varying slowest\n"
      "  --rep R                    run only replication R (from 0) of each point, with the\n"
-     "                             seed it has in a full run (with -r N: R < N)\n"
+     "                             seed it has in a full run (with -r N: R < N)\n"     "  --shard I/N                run only shard I (from 0) of N: the (point, rep) with\n"
+     "                             (point + rep) mod N = I; merge joins the N files\n"
      "  --no-crn                   different random numbers at each point (default: the\n"
      "                             same replication uses the same streams everywhere)\n"
      "  --confidence C             confidence level of the intervals (default 0.95)\n"
@@ -63,6 +64,16 @@ static const runneri_help commands[] = {
      "  -o, --output FILE          the merged file (- for standard output)\n"
      "Shards of one run only: their provenance lines and headers must agree; any record\n"
      "that is not strict RFC 4180 is refused with its file and line.\n"},
+    {"summarize", "summarize REPS.csv... [--summary FILE] [--confidence C] [--precision REL]"
+                  " [--exp EXP]",
+     "the run's summary (CSV, or the table) rebuilt from its per-replication rows",
+     "  --summary FILE             summary CSV (otherwise the table on stdout)\n"
+     "  --confidence C             confidence level of the intervals (default 0.95)\n"
+     "  --precision REL            the run's relative target, for precision_met\n"
+     "  --exp EXP                  the experiment (a plugin PATH[:NAME]) when it is not\n"
+     "                             built in\n"
+     "Several files are merged first, with merge's checks. Equal byte for byte to the\n"
+     "summary of the run that wrote them.\n"},
     {"plot", "plot SUMMARY.csv -x PARAM -y METRIC [--by PARAM] -o FILE\n"
              "plot REPS.csv --hist METRIC -o FILE",
      "pictures with gnuplot: means with intervals, or distributions",

@@ -28,12 +28,16 @@ typedef struct {
     uint64_t seed;
     int crn;
     size_t params;
+    size_t shard, shards;     /* shard=I/N (--shard); shards 0 when the line has none */
+    size_t cut_off, cut_len;  /* " shard=I/N" in the line (cut_len 0: none) */
+    size_t exp_off, exp_len;  /* the experiment's name as written (%XX escapes) */
 } provenance;
 
 struct runneri_merged {
     const runneri_shard *shards;
     const char *prov, *header; /* the first shard's */
     size_t prov_len, header_len;
+    provenance *provs;         /* each input's */
     record *recs;
     size_t n, cap;
 };
@@ -98,11 +102,45 @@ static const char *read_provenance(const char *s, size_t len, provenance *p)
             p->params = (size_t)v;
             have |= 4;
         } else if (k == 10 && memcmp(w, "experiment", 10) == 0 && vl > 0) {
+            p->exp_off = (size_t)(eq + 1 - s);
+            p->exp_len = vl;
             have |= 8;
+        } else if (k == 5 && memcmp(w, "shard", 5) == 0) {
+            const char *sl = memchr(eq + 1, '/', vl);
+            uint64_t si, sn;
+            if (sl == NULL || p->cut_len ||
+                decimal(eq + 1, (size_t)(sl - eq - 1), SIZE_MAX, &si) != 0 ||
+                decimal(sl + 1, (size_t)(w + n - sl - 1), SIZE_MAX, &sn) != 0 || sn < 2 ||
+                si >= sn)
+                return "the provenance line has a shard word that is not shard=I/N with "
+                       "0 <= I < N, N > 1";
+            p->shard = (size_t)si;
+            p->shards = (size_t)sn;
+            p->cut_off = (size_t)(w - 1 - s); /* the space before it too */
+            p->cut_len = n + 1;
         }
     }
     return have == 15 ? NULL
                       : "the provenance line lacks a valid experiment, seed, crn or params";
+}
+
+/* word(), skipping the shard word: shards of one run differ only there. */
+static size_t run_word(const char **s, const char *end, const char **w)
+{
+    size_t n;
+    while ((n = word(s, end, w)) > 6 && memcmp(*w, "shard=", 6) == 0)
+        ;
+    return n;
+}
+
+/* Equal provenance lines but for their shard words. */
+static int same_run(const char *a, size_t al, const provenance *pa, const char *b, size_t bl,
+                    const provenance *pb)
+{
+    size_t ah = pa->cut_len ? pa->cut_off : al, bh = pb->cut_len ? pb->cut_off : bl;
+    size_t at = al - ah - pa->cut_len, bt = bl - bh - pb->cut_len;
+    return ah == bh && at == bt && memcmp(a, b, ah) == 0 &&
+           memcmp(a + al - at, b + bl - bt, at) == 0;
 }
 
 /* Both provenance lines differ: name the first word where they do. */
@@ -112,8 +150,8 @@ static int different_runs(const runneri_merged *m, size_t k, const char *s, size
     const char *a = m->prov, *ae = a + m->prov_len, *b = s, *be = s + len, *wa, *wb;
     size_t na, nb;
     do {
-        na = word(&a, ae, &wa);
-        nb = word(&b, be, &wb);
+        na = run_word(&a, ae, &wa);
+        nb = run_word(&b, be, &wb);
     } while (na == nb && na != 0 && memcmp(wa, wb, na) == 0);
     return runneri_fail(err, "'%s' and '%s' come from different runs ('%.*s' and '%.*s' in "
                              "their first lines): merge only joins shards of one run",
@@ -168,6 +206,12 @@ static int add_row(runneri_merged *m, size_t k, const provenance *p,
         f[2].quoted || decimal(s + f[2].off, f[2].len, UINT64_MAX, &seed) != 0)
         return runneri_fail(err, "'%s' line %zu: expected point, rep and seed numbers",
                             sh->name, line);
+    if (p->shards > 1 && runner_shard_of((size_t)point, (size_t)rep, p->shards) != p->shard)
+        return runneri_fail(err, "'%s' line %zu: point %zu rep %zu belongs to shard %zu/%zu, "
+                                 "not to this file's shard %zu/%zu",
+                            sh->name, line, (size_t)point, (size_t)rep,
+                            runner_shard_of((size_t)point, (size_t)rep, p->shards), p->shards,
+                            p->shard, p->shards);
     if (seed != runner_seed(p->seed, (size_t)point, (size_t)rep, p->crn))
         return runneri_fail(err, "'%s' line %zu: %llu is not the seed of point %zu rep %zu "
                                  "in a run with seed=%llu crn=%d",
@@ -228,15 +272,28 @@ static int read_shard(runneri_merged *m, size_t k, runneri_csv_field **fields, s
         return runneri_fail(err, "'%s' line 1: a NUL byte", sh->name);
     if (pl > 0 && sh->data[pl - 1] == '\r')
         pl--;
-    provenance p = {0, 0, 0};
+    provenance p = {0, 0, 0, 0, 0, 0, 0, 0, 0};
     const char *why = read_provenance(sh->data, pl, &p);
     if (why)
         return runneri_fail(err, "'%s' line 1: %s", sh->name, why);
     if (k == 0) {
         m->prov = sh->data;
         m->prov_len = pl;
-    } else if (pl != m->prov_len || memcmp(sh->data, m->prov, pl) != 0) {
+    } else if (!same_run(m->prov, m->prov_len, &m->provs[0], sh->data, pl, &p)) {
         return different_runs(m, k, sh->data, pl, err);
+    }
+    m->provs[k] = p;
+    /* Shards of one split, each once: two files of one shard would be one run twice. */
+    for (size_t j = 0; j < k && p.shards; j++) {
+        const provenance *q = &m->provs[j];
+        if (q->shards && q->shards != p.shards)
+            return runneri_fail(err, "'%s' is shard %zu/%zu and '%s' shard %zu/%zu: shards "
+                                     "of different splits",
+                                m->shards[j].name, q->shard, q->shards, sh->name, p.shard,
+                                p.shards);
+        if (q->shards && q->shard == p.shard)
+            return runneri_fail(err, "'%s' and '%s' are both shard %zu/%zu", m->shards[j].name,
+                                sh->name, p.shard, p.shards);
     }
     runneri_csv_in in;
     runneri_csv_init(&in, sh->data, sh->len, 2);
@@ -323,6 +380,12 @@ runneri_merged *runneri_merge_parse(const runneri_shard *shards, size_t n, runne
         return NULL;
     }
     m->shards = shards;
+    m->provs = calloc(n ? n : 1, sizeof *m->provs);
+    if (m->provs == NULL) {
+        free(m);
+        runneri_fail(err, "out of memory");
+        return NULL;
+    }
     runneri_clocale l;
     runneri_clocale_enter(&l); /* is_number's strtod reads '.' */
     int rc = n == 0 ? runneri_fail(err, "merge needs at least one input file") : 0;
@@ -343,7 +406,11 @@ runneri_merged *runneri_merge_parse(const runneri_shard *shards, size_t n, runne
 
 int runneri_merge_write(const runneri_merged *m, FILE *f)
 {
-    fwrite(m->prov, 1, m->prov_len, f);
+    /* Without the shard word: all shards merged are the whole run, byte for byte. */
+    const provenance *p = &m->provs[0];
+    size_t head = p->cut_len ? p->cut_off : m->prov_len;
+    fwrite(m->prov, 1, head, f);
+    fwrite(m->prov + head + p->cut_len, 1, m->prov_len - head - p->cut_len, f);
     fputc('\n', f);
     fwrite(m->header, 1, m->header_len, f);
     fputc('\n', f);
@@ -358,6 +425,7 @@ void runneri_merge_free(runneri_merged *m)
 {
     if (m) {
         free(m->recs);
+        free(m->provs);
         free(m);
     }
 }
@@ -396,19 +464,46 @@ static int slurp(const char *path, runneri_shard *b, runner_err *err)
     return 0;
 }
 
-int runner_merge(const char *const *inputs, size_t n_inputs, const char *output,
-                 runner_err *err)
+runneri_merged *runneri_merge_files(const char *const *inputs, size_t n_inputs,
+                                    runneri_shard **shards_out, runner_err *err)
 {
-    if (n_inputs == 0)
-        return runneri_fail(err, "merge needs at least one input file");
+    *shards_out = NULL;
+    if (n_inputs == 0) {
+        runneri_fail(err, "merge needs at least one input file");
+        return NULL;
+    }
     runneri_shard *shards = calloc(n_inputs, sizeof *shards);
-    if (shards == NULL)
-        return runneri_fail(err, "out of memory");
+    if (shards == NULL) {
+        runneri_fail(err, "out of memory");
+        return NULL;
+    }
     int rc = 0;
     for (size_t k = 0; k < n_inputs && rc == 0; k++)
         rc = slurp(inputs[k], &shards[k], err);
     runneri_merged *m = rc == 0 ? runneri_merge_parse(shards, n_inputs, err) : NULL;
+    if (m == NULL) {
+        runneri_merge_unload(NULL, shards, n_inputs);
+        return NULL;
+    }
+    *shards_out = shards;
+    return m;
+}
+
+void runneri_merge_unload(runneri_merged *m, runneri_shard *shards, size_t n_inputs)
+{
+    runneri_merge_free(m);
+    for (size_t k = 0; shards && k < n_inputs; k++)
+        free((char *)shards[k].data);
+    free(shards);
+}
+
+int runner_merge(const char *const *inputs, size_t n_inputs, const char *output,
+                 runner_err *err)
+{
+    runneri_shard *shards;
+    runneri_merged *m = runneri_merge_files(inputs, n_inputs, &shards, err);
     runner_outfile *of = m ? runner_outfile_open(output, err) : NULL;
+    int rc;
     if (of == NULL) {
         rc = -1;
     } else if (runneri_merge_write(m, runner_outfile_stream(of)) != 0) {
@@ -417,9 +512,29 @@ int runner_merge(const char *const *inputs, size_t n_inputs, const char *output,
     } else {
         rc = runner_outfile_commit(of, err);
     }
-    runneri_merge_free(m);
-    for (size_t k = 0; k < n_inputs; k++)
-        free((char *)shards[k].data);
-    free(shards);
+    runneri_merge_unload(m, shards, n_inputs);
     return rc;
+}
+
+void runneri_merge_run(const runneri_merged *m, uint64_t *seed, int *crn, const char **exp,
+                       size_t *exp_len, const char **header, size_t *header_len)
+{
+    *seed = m->provs[0].seed;
+    *crn = m->provs[0].crn;
+    *exp = m->prov + m->provs[0].exp_off;
+    *exp_len = m->provs[0].exp_len;
+    *header = m->header;
+    *header_len = m->header_len;
+}
+
+size_t runneri_merge_rows(const runneri_merged *m) { return m->n; }
+
+const char *runneri_merge_row(const runneri_merged *m, size_t i, size_t *len, size_t *point,
+                              size_t *rep)
+{
+    const record *r = &m->recs[i];
+    *len = r->len;
+    *point = r->point;
+    *rep = r->rep;
+    return m->shards[r->shard].data + r->start;
 }

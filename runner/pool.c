@@ -12,15 +12,20 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "remote.h"
 #include "result_int.h"
 #include "runner_int.h"
 
 typedef struct {
-    size_t point, first_rep; /* tasks [offset, next segment's offset) run reps from here */
-    size_t offset;
+    size_t point, first_rep; /* tasks [offset, next segment's offset) run reps from here, */
+    size_t offset;           /* every `stride`-th one (the shard count; 1 for a whole run) */
 } segment;
 
 typedef struct pool pool;
+
+static runneri_remote *the_remote; /* set once by procsim-mpi's main, before any run */
+
+void runneri_remote_set(runneri_remote *rm) { the_remote = rm; }
 
 typedef struct {
     _Alignas(64) atomic_size_t done; /* written by its worker only */
@@ -34,12 +39,25 @@ struct pool {
     const runner_options *opt;
     segment *segs;
     size_t n_segs, n_tasks;
+    size_t stride; /* reps of one segment are this far apart (res->shards) */
     atomic_size_t next;
     atomic_int own_stop;
     atomic_int *stop; /* opt->stop, or &own_stop; every sim_config gets it */
     pthread_mutex_t mu;
     pthread_cond_t cv;
     unsigned running; /* workers not yet finished; under mu */
+    /* Streaming (window > 0): task t runs in slot t % window, only while
+     * t < head + window; head is the first task not handed to rows() yet. */
+    size_t window, head;       /* head under wmu */
+    double *w_metrics;         /* window x n_metrics */
+    unsigned char *w_state, *w_fin; /* outcome; finished (under wmu) */
+    char **w_err;
+    pthread_mutex_t wmu;
+    pthread_cond_t space;      /* head moved */
+    runneri_remote *remote;    /* or NULL */
+    runner_err remote_err;     /* why a rank was lost */
+    atomic_size_t remote_done; /* tasks stored from remote ranks this round */
+    unsigned threads;          /* local workers this round */
 };
 
 void runner_options_init(runner_options *opt)
@@ -74,51 +92,208 @@ static char *message(sim_status st, const char *detail)
     return m;
 }
 
-/* One replication, start to end, in its own environment. */
-static void run_task(pool *pl, worker *w, size_t point, size_t rep)
+void runneri_replicate(const exp_experiment *e, const double *params, uint64_t seed,
+                       size_t stack_size, size_t memory_limit, atomic_int *stop,
+                       sim_stack_cache *stacks, double *row, unsigned char *state,
+                       char **error, runneri_series *series)
 {
-    runner_result *res = pl->res;
-    runneri_point *pt = &res->pts[point];
-    const exp_experiment *e = res->exp;
-    size_t s = rep - pt->first;
-    double *row = pt->metrics + s * (e->n_metrics ? e->n_metrics : 1);
-    sim_config cfg = {.stack_size = pl->opt->stack_size,
-                      .seed = runner_seed(res->seed, point, rep, res->crn),
-                      .stacks = w->stacks,
-                      .stop = pl->stop,
-                      .memory_limit = pl->opt->memory_limit};
-    if (runner_series_selected(pl->opt, rep)) {
-        /* a rerun of the slot (none today) would start a fresh buffer */
-        runneri_series_free(pt->series[s]);
-        pt->series[s] = runneri_series_new();
-        cfg.series = pt->series[s] ? runneri_series_collect : NULL;
-        cfg.series_ctx = pt->series[s];
+    sim_config cfg = {.stack_size = stack_size,
+                      .seed = seed,
+                      .stacks = stacks,
+                      .stop = stop,
+                      .memory_limit = memory_limit};
+    if (series) {
+        cfg.series = runneri_series_collect;
+        cfg.series_ctx = series;
     }
     sim_env *env = sim_env_new(&cfg);
     if (env == NULL) {
-        pt->errors[s] = message(SIM_ENOMEM, "could not create the simulation environment");
-        pt->state[s] = RUNNER_REP_FAILED;
+        *error = message(SIM_ENOMEM, "could not create the simulation environment");
+        *state = RUNNER_REP_FAILED;
         return;
     }
-    sim_status st = e->replicate(env, runner_result_params(res, point), row);
-    if (st != SIM_OK && atomic_load_explicit(pl->stop, memory_order_relaxed)) {
+    sim_status st = e->replicate(env, params, row);
+    if (st != SIM_OK && atomic_load_explicit(stop, memory_order_relaxed)) {
         /* Cut short by the stop (SIM_ESTOPPED, or what the model made of it): not run.
          * One that finished with SIM_OK before the stop reached it is kept. */
         sim_env_free(env);
         return;
     }
-    if (st == SIM_OK && (runneri_series_failed(pt->series[s]) ||
-                         (cfg.series_ctx == NULL && runner_series_selected(pl->opt, rep)))) {
+    if (st == SIM_OK && series && runneri_series_failed(series)) {
         st = SIM_ENOMEM;
         sim_env_set_error(env, "out of memory keeping the series");
     }
     if (st != SIM_OK) {
-        pt->errors[s] = message(st, sim_env_error_message(env));
-        pt->state[s] = RUNNER_REP_FAILED;
+        *error = message(st, sim_env_error_message(env));
+        *state = RUNNER_REP_FAILED;
     } else {
-        pt->state[s] = RUNNER_REP_OK;
+        *state = RUNNER_REP_OK;
     }
     sim_env_free(env);
+}
+
+/* One replication, start to end, in its own environment: metrics into row, the
+ * outcome into *state and *error (left PENDING when a stop cut it short). */
+static void run_task(pool *pl, worker *w, size_t point, size_t rep, double *row,
+                     unsigned char *state, char **error)
+{
+    runner_result *res = pl->res;
+    runneri_series *series = NULL;
+    if (runner_series_selected(pl->opt, rep)) {
+        /* Series are kept with stored results only (streaming and MPI are refused). */
+        runneri_point *pt = &res->pts[point];
+        size_t s = rep - pt->first;
+        runneri_series_free(pt->series[s]); /* a rerun of the slot starts afresh */
+        if ((pt->series[s] = series = runneri_series_new()) == NULL) {
+            *error = message(SIM_ENOMEM, "out of memory keeping the series");
+            *state = RUNNER_REP_FAILED;
+            return;
+        }
+    }
+    runneri_replicate(res->exp, runner_result_params(res, point),
+                      runner_seed(res->seed, point, rep, res->crn), pl->opt->stack_size,
+                      pl->opt->memory_limit, pl->stop, w->stacks, row, state, error, series);
+}
+
+/* The segment holding task t: the last one whose offset is <= t. */
+static const segment *segment_of(const pool *pl, size_t t)
+{
+    size_t lo = 0, hi = pl->n_segs;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (pl->segs[mid].offset <= t)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return &pl->segs[lo];
+}
+
+/* Streaming: hand the finished tasks at the head of the window to rows() and the
+ * point's tallies, in task order, which is (point, rep) order. Under wmu. `last`:
+ * after the workers ended (a stop), skip over the tasks that never ran. */
+static void drain(pool *pl, int last)
+{
+    runner_result *res = pl->res;
+    size_t nm = res->exp->n_metrics ? res->exp->n_metrics : 1;
+    size_t end = pl->head + pl->window < pl->n_tasks ? pl->head + pl->window : pl->n_tasks;
+    while (pl->head < end && (last || pl->w_fin[pl->head % pl->window])) {
+        size_t k = pl->head % pl->window;
+        if (!pl->w_fin[k]) {
+            pl->head++;
+            continue;
+        }
+        const segment *sg = segment_of(pl, pl->head);
+        runner_row row = {.point = sg->point,
+                          .rep = sg->first_rep + (pl->head - sg->offset) * pl->stride,
+                          .state = (runner_rep_state)pl->w_state[k],
+                          .metrics = pl->w_metrics + k * nm,
+                          .error = pl->w_err[k]};
+        if (row.state != RUNNER_REP_PENDING) {
+            row.seed = runner_seed(res->seed, row.point, row.rep, res->crn);
+            row.params = runner_result_params(res, row.point);
+            pl->opt->rows(pl->opt->rows_ctx, &row);
+            runneri_point_fold(res, &row, pl->w_err[k]);
+        } else {
+            free(pl->w_err[k]);
+        }
+        pl->w_err[k] = NULL;
+        pl->w_fin[k] = 0;
+        pl->head++;
+    }
+    pthread_cond_broadcast(&pl->space);
+}
+
+/* Streaming: run task t in its window slot once the window reaches it. */
+static void stream_task(pool *pl, worker *w, size_t t, size_t point, size_t rep)
+{
+    size_t nm = pl->res->exp->n_metrics ? pl->res->exp->n_metrics : 1;
+    size_t k = t % pl->window;
+    pthread_mutex_lock(&pl->wmu);
+    while (t >= pl->head + pl->window && !atomic_load_explicit(pl->stop, memory_order_relaxed))
+        pthread_cond_wait(&pl->space, &pl->wmu);
+    int go = t < pl->head + pl->window; /* else stopped while waiting: slot k is busy */
+    pthread_mutex_unlock(&pl->wmu);
+    if (!go)
+        return;
+    double *row = pl->w_metrics + k * nm;
+    for (size_t m = 0; m < nm; m++)
+        row[m] = NAN;
+    pl->w_state[k] = RUNNER_REP_PENDING;
+    run_task(pl, w, point, rep, row, &pl->w_state[k], &pl->w_err[k]);
+    pthread_mutex_lock(&pl->wmu);
+    pl->w_fin[k] = 1;
+    if (t == pl->head)
+        drain(pl, 0);
+    pthread_mutex_unlock(&pl->wmu);
+}
+
+size_t runneri_pool_claim(runneri_pool *pl, size_t want, size_t *t0)
+{
+    if (want == 0 || atomic_load_explicit(pl->stop, memory_order_relaxed) ||
+        atomic_load_explicit(&pl->next, memory_order_relaxed) >= pl->n_tasks)
+        return 0;
+    size_t t = atomic_fetch_add_explicit(&pl->next, want, memory_order_relaxed);
+    if (t >= pl->n_tasks)
+        return 0;
+    *t0 = t;
+    return t + want <= pl->n_tasks ? want : pl->n_tasks - t;
+}
+
+size_t runneri_pool_left(runneri_pool *pl)
+{
+    size_t t = atomic_load_explicit(&pl->next, memory_order_relaxed);
+    return t < pl->n_tasks ? pl->n_tasks - t : 0;
+}
+
+unsigned runneri_pool_threads(const runneri_pool *pl) { return pl->threads; }
+
+int runneri_pool_stopping(const runneri_pool *pl)
+{
+    return atomic_load_explicit(pl->stop, memory_order_relaxed) != 0;
+}
+
+void runneri_pool_task(const runneri_pool *pl, size_t t, size_t *point, size_t *rep,
+                       uint64_t *seed, const double **params)
+{
+    const segment *sg = segment_of(pl, t);
+    *point = sg->point;
+    *rep = sg->first_rep + (t - sg->offset) * pl->stride;
+    *seed = runner_seed(pl->res->seed, *point, *rep, pl->res->crn);
+    *params = runner_result_params(pl->res, *point);
+}
+
+int runneri_pool_store(runneri_pool *pl, size_t t, unsigned char state, const double *metrics,
+                       char *error)
+{
+    size_t nm = pl->res->exp->n_metrics;
+    if (pl->window) {
+        pthread_mutex_lock(&pl->wmu);
+        if (t >= pl->head + pl->window) {
+            pthread_mutex_unlock(&pl->wmu);
+            return 1;
+        }
+        size_t k = t % pl->window;
+        memcpy(pl->w_metrics + k * (nm ? nm : 1), metrics, nm * sizeof *metrics);
+        pl->w_state[k] = state;
+        pl->w_err[k] = error;
+        pl->w_fin[k] = 1;
+        if (t == pl->head)
+            drain(pl, 0);
+        pthread_mutex_unlock(&pl->wmu);
+    } else {
+        size_t point, rep;
+        uint64_t seed;
+        const double *params;
+        runneri_pool_task(pl, t, &point, &rep, &seed, &params);
+        runneri_point *pt = &pl->res->pts[point];
+        size_t s = rep - pt->first;
+        memcpy(pt->metrics + s * (nm ? nm : 1), metrics, nm * sizeof *metrics);
+        pt->state[s] = state;
+        pt->errors[s] = error;
+    }
+    atomic_fetch_add_explicit(&pl->remote_done, 1, memory_order_relaxed);
+    return 0;
 }
 
 static void *work(void *arg)
@@ -135,17 +310,16 @@ static void *work(void *arg)
         size_t t = atomic_fetch_add_explicit(&pl->next, 1, memory_order_relaxed);
         if (t >= pl->n_tasks)
             break;
-        /* The segment holding task t: the last one whose offset is <= t. */
-        size_t lo = 0, hi = pl->n_segs;
-        while (hi - lo > 1) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (pl->segs[mid].offset <= t)
-                lo = mid;
-            else
-                hi = mid;
+        const segment *sg = segment_of(pl, t);
+        size_t point = sg->point, rep = sg->first_rep + (t - sg->offset) * pl->stride;
+        if (pl->window) {
+            stream_task(pl, w, t, point, rep);
+        } else {
+            runneri_point *pt = &pl->res->pts[point];
+            size_t s = rep - pt->first, nm = pl->res->exp->n_metrics;
+            run_task(pl, w, point, rep, pt->metrics + s * (nm ? nm : 1), &pt->state[s],
+                     &pt->errors[s]);
         }
-        const segment *sg = &pl->segs[lo];
-        run_task(pl, w, sg->point, sg->first_rep + (t - sg->offset));
         atomic_store_explicit(&w->done, ++done, memory_order_relaxed);
     }
     sim_stack_cache_free(w->stacks);
@@ -164,14 +338,58 @@ static size_t sum_done(worker *ws, unsigned n)
     return d;
 }
 
-/* Run the tasks of pl->segs on `threads` workers; `before` tasks were done in earlier
- * rounds, `total` are planned in all. Returns 0, or -1 if no thread could start. */
+static void wake_window(pool *pl)
+{
+    if (pl->window && atomic_load(pl->stop)) { /* waiters on the window: give up */
+        pthread_mutex_lock(&pl->wmu);
+        pthread_cond_broadcast(&pl->space);
+        pthread_mutex_unlock(&pl->wmu);
+    }
+}
+
+/* With remote ranks: this thread serves them (without blocking, napping 50 us when
+ * nothing happened) until they have nothing left and the local workers are done, and
+ * calls poll() ten times a second as the plain wait does. -1 when a rank was lost. */
+static int serve_remote(pool *pl, worker *ws, unsigned started, size_t before, size_t total)
+{
+    double last = runneri_monotonic();
+    for (;;) {
+        int r = pl->remote->serve(pl->remote, pl, &pl->remote_err);
+        if (r < 0) {
+            atomic_store(pl->stop, 1);
+            wake_window(pl);
+            return -1;
+        }
+        pthread_mutex_lock(&pl->mu);
+        unsigned running = pl->running;
+        pthread_mutex_unlock(&pl->mu);
+        if (r == 0 && running == 0)
+            return 0;
+        if (r < 2)
+            nanosleep(&(struct timespec){0, 50 * 1000}, NULL);
+        double now = runneri_monotonic();
+        if (now - last >= 0.1 && pl->opt->poll) {
+            last = now;
+            size_t done = before + sum_done(ws, started) +
+                          atomic_load_explicit(&pl->remote_done, memory_order_relaxed);
+            if (pl->opt->poll(pl->opt->poll_ctx, done, total))
+                atomic_store(pl->stop, 1);
+            wake_window(pl);
+        }
+    }
+}
+
+/* Run the tasks of pl->segs on `threads` workers (and remote ranks); `before` tasks were
+ * done in earlier rounds, `total` are planned in all. Returns 0, -1 if no thread could
+ * start, -2 when a remote rank was lost (pl->remote_err). */
 static int run_round(pool *pl, unsigned threads, size_t before, size_t total)
 {
     if (threads > pl->n_tasks)
         threads = (unsigned)pl->n_tasks;
     if (threads == 0)
         return 0;
+    pl->threads = threads;
+    atomic_store(&pl->remote_done, 0);
     worker *ws = aligned_alloc(_Alignof(worker), threads * sizeof *ws);
     if (ws == NULL)
         return -1;
@@ -196,6 +414,9 @@ static int run_round(pool *pl, unsigned threads, size_t before, size_t total)
         free(ws);
         return -1;
     }
+    int rc = 0;
+    if (pl->remote && serve_remote(pl, ws, started, before, total) != 0)
+        rc = -2;
     pthread_mutex_lock(&pl->mu);
     while (pl->running > 0) {
         struct timespec ts;
@@ -205,19 +426,20 @@ static int run_round(pool *pl, unsigned threads, size_t before, size_t total)
             ts.tv_sec++;
             ts.tv_nsec -= 1000000000L;
         }
-        int rc = pthread_cond_timedwait(&pl->cv, &pl->mu, &ts);
-        if (pl->running == 0 || rc != ETIMEDOUT || pl->opt->poll == NULL)
+        int w = pthread_cond_timedwait(&pl->cv, &pl->mu, &ts);
+        if (pl->running == 0 || w != ETIMEDOUT || pl->opt->poll == NULL)
             continue;
         pthread_mutex_unlock(&pl->mu);
         if (pl->opt->poll(pl->opt->poll_ctx, before + sum_done(ws, started), total))
             atomic_store(pl->stop, 1);
+        wake_window(pl);
         pthread_mutex_lock(&pl->mu);
     }
     pthread_mutex_unlock(&pl->mu);
     for (unsigned i = 0; i < started; i++)
         pthread_join(ws[i].tid, NULL);
     free(ws);
-    return 0;
+    return rc;
 }
 
 /* After a round of a precision run: close the points that met the target, hit the cap
@@ -237,21 +459,8 @@ static int plan_next(runner_result *res, const runner_options *opt, size_t max_r
         int failed = 0;
         for (size_t i = 0; i < n; i++)
             failed |= pt->state[i] == RUNNER_REP_FAILED;
-        int met = 1;
-        double worst = 0.0; /* largest (half_width / target)^2 not met */
-        for (size_t m = 0; m < e->n_metrics; m++) {
-            stats_summary s;
-            if (opt->precision_metrics && !opt->precision_metrics[m])
-                continue;
-            int ok = runner_summarize(res, p, m, opt->confidence, &s) == 0 && s.n >= 2;
-            double target = fmax(res->precision * fabs(s.mean), res->abs_precision);
-            if (ok && s.half_width <= target)
-                continue; /* also a constant metric: half-width 0 */
-            met = 0;
-            double r = ok && target > 0 ? s.half_width / target : INFINITY;
-            worst = fmax(worst, r >= 1.0 ? r * r : INFINITY);
-        }
-        pt->met = met;
+        double worst; /* largest (half_width / target)^2 not met */
+        pt->met = runneri_point_met(res, p, opt->confidence, opt->precision_metrics, &worst);
         if (pt->met || failed || n >= max_reps) {
             pt->open = 0;
             continue;
@@ -269,6 +478,24 @@ static int plan_next(runner_result *res, const runner_options *opt, size_t max_r
     return 0;
 }
 
+static void free_window(pool *pl)
+{
+    for (size_t k = 0; pl->w_err && k < pl->window; k++)
+        free(pl->w_err[k]);
+    free(pl->w_metrics);
+    free(pl->w_state);
+    free(pl->w_fin);
+    free(pl->w_err);
+    pl->window = 0;
+}
+
+/* Rows go to opt->rows as they finish (runner.h says when). */
+int runner_streams(const runner_options *opt)
+{
+    return opt->rows != NULL && !(opt->precision > 0) && !(opt->abs_precision > 0) &&
+           !opt->series;
+}
+
 static runner_result *result_new(const runner_plan *plan, const runner_options *opt,
                                  runner_err *err)
 {
@@ -283,6 +510,9 @@ static runner_result *result_new(const runner_plan *plan, const runner_options *
     res->crn = opt->crn;
     res->precision = opt->precision;
     res->abs_precision = opt->abs_precision;
+    res->shards = opt->shards > 1 ? opt->shards : 1;
+    res->shard = res->shards > 1 ? opt->shard : 0;
+    res->stream = runner_streams(opt);
     res->params = malloc(np * (e->n_params ? e->n_params : 1) * sizeof *res->params);
     res->pts = calloc(np, sizeof *res->pts);
     if (res->params == NULL || res->pts == NULL)
@@ -293,8 +523,17 @@ static runner_result *result_new(const runner_plan *plan, const runner_options *
         pt->first = opt->only_rep >= 0 ? (size_t)opt->only_rep : 0;
         pt->end = pt->first + (opt->only_rep >= 0 ? 1 : opt->reps);
         pt->open = 1;
-        if (runneri_point_grow(pt, e->n_metrics, pt->end) != 0)
+        if (res->stream) {
+            size_t nm = e->n_metrics ? e->n_metrics : 1;
+            pt->tally = malloc(nm * sizeof *pt->tally);
+            pt->inf = calloc(nm, 1);
+            if (pt->tally == NULL || pt->inf == NULL)
+                goto oom;
+            for (size_t m = 0; m < nm; m++)
+                stats_tally_init(&pt->tally[m]);
+        } else if (runneri_point_grow(pt, e->n_metrics, pt->end) != 0) {
             goto oom;
+        }
     }
     return res;
 oom:
@@ -303,11 +542,13 @@ oom:
     return NULL;
 }
 
-/* Tasks for every open point's replications not run yet: one segment per point. */
+/* Tasks for every open point's replications not run yet (of this shard): one segment
+ * per point. */
 static int build_round(pool *pl, size_t *done_until)
 {
     runner_result *res = pl->res;
     size_t n = 0, t = 0;
+    pl->stride = res->shards;
     for (size_t p = 0; p < res->n_points; p++)
         if (res->pts[p].open && done_until[p] < res->pts[p].end)
             n++;
@@ -320,8 +561,11 @@ static int build_round(pool *pl, size_t *done_until)
         runneri_point *pt = &res->pts[p];
         if (!pt->open || done_until[p] >= pt->end)
             continue;
-        segs[n++] = (segment){p, done_until[p], t};
-        t += pt->end - done_until[p];
+        size_t r0 = runneri_shard_first(p, done_until[p], res->shard, res->shards);
+        if (r0 >= pt->end)
+            continue;
+        segs[n++] = (segment){p, r0, t};
+        t += (pt->end - 1 - r0) / res->shards + 1;
     }
     pl->n_segs = n;
     pl->n_tasks = t;
@@ -396,14 +640,22 @@ int runner_check(const runner_plan *plan, const runner_options *opt, runner_err 
         return runneri_fail(err, "the number of replications must be at least 1");
     if (opt->precision < 0 || !isfinite(opt->precision) || opt->abs_precision < 0 ||
         !isfinite(opt->abs_precision) ||
-        ((opt->precision > 0 || opt->abs_precision > 0) && opt->only_rep >= 0))
+        ((opt->precision > 0 || opt->abs_precision > 0) &&
+         (opt->only_rep >= 0 || opt->shards > 1)))
         return runneri_fail(err, "a precision target needs all replications, not one");
+    if (opt->series && the_remote)
+        return runneri_fail(err, "--series is not available over MPI ranks yet (run it "
+                                 "with procsim on one machine)");
+    if (opt->shards > 1 && opt->shard >= opt->shards)
+        return runneri_fail(err, "shard %zu of %zu does not exist (shards count from 0)",
+                            opt->shard, opt->shards);
     if (!(opt->confidence > 0 && opt->confidence < 1))
         return runneri_fail(err, "the confidence level must be between 0 and 1");
     /* Every (point, rep) has a slot: metrics, a state byte and an error pointer, and
      * summarising a point copies its values once more (runner_summarize). */
     double nm = e->n_metrics ? (double)e->n_metrics : 1.0;
-    double per_rep = nm * sizeof(double) + 1.0 + sizeof(char *) + sizeof(double);
+    double per_rep = runner_streams(opt) ? 0.0
+                                         : nm * sizeof(double) + 1.0 + sizeof(char *) + sizeof(double);
     double reps = opt->only_rep >= 0 ? 1.0 : (double)opt->reps; /* precision grows lazily */
     double points = (double)runner_plan_points(plan);
     double need = points * (reps * per_rep + (double)e->n_params * sizeof(double) +
@@ -446,7 +698,27 @@ runner_result *runner_run(const runner_plan *plan, const runner_options *opt,
             ok = 0;
         }
     }
+    if (ok && res->stream) {
+        size_t nm = res->exp->n_metrics ? res->exp->n_metrics : 1;
+        pl.window = (size_t)RUNNER_WINDOW * threads + (the_remote ? the_remote->capacity : 0);
+        pl.w_metrics = malloc(pl.window * nm * sizeof *pl.w_metrics);
+        pl.w_state = calloc(pl.window, 1);
+        pl.w_fin = calloc(pl.window, 1);
+        pl.w_err = calloc(pl.window, sizeof *pl.w_err);
+        ok = pl.w_metrics && pl.w_state && pl.w_fin && pl.w_err;
+        if (ok && pthread_mutex_init(&pl.wmu, NULL) != 0)
+            ok = 0;
+        else if (ok && pthread_cond_init(&pl.space, NULL) != 0) {
+            pthread_mutex_destroy(&pl.wmu);
+            ok = 0;
+        }
+        if (!ok) {
+            pthread_mutex_destroy(&pl.mu);
+            pthread_cond_destroy(&pl.cv);
+        }
+    }
     if (!ok) {
+        free_window(&pl);
         free(done_until);
         runner_result_free(res);
         runneri_fail(err, "cannot set up the worker pool");
@@ -454,12 +726,14 @@ runner_result *runner_run(const runner_plan *plan, const runner_options *opt,
     }
     atomic_init(&pl.own_stop, 0);
     pl.stop = opt->stop ? opt->stop : &pl.own_stop;
+    pl.remote = the_remote;
+    atomic_init(&pl.remote_done, 0);
     atomic_init(&pl.next, 0);
     for (size_t p = 0; p < res->n_points; p++)
         done_until[p] = res->pts[p].first;
 
-    int failed = 0;
-    for (;;) {
+    int failed = pl.remote && pl.remote->begin(pl.remote, res->exp, opt, err) != 0;
+    for (; !failed;) {
         size_t before = res->completed, planned = res->completed;
         if (build_round(&pl, done_until) != 0) {
             failed = 1;
@@ -469,12 +743,21 @@ runner_result *runner_run(const runner_plan *plan, const runner_options *opt,
         res->planned = planned;
         if (pl.n_tasks == 0)
             break;
-        if (run_round(&pl, threads, before, planned) != 0) {
-            runneri_fail(err, "cannot start worker threads");
+        int rr = run_round(&pl, threads, before, planned);
+        if (rr != 0) {
+            if (rr == -2)
+                *err = pl.remote_err;
+            else
+                runneri_fail(err, "cannot start worker threads");
             failed = 1;
             break;
         }
-        for (size_t s = 0; s < pl.n_segs; s++) {
+        if (res->stream) { /* what a stop left in the window, in order */
+            pthread_mutex_lock(&pl.wmu);
+            drain(&pl, 1);
+            pthread_mutex_unlock(&pl.wmu);
+        }
+        for (size_t s = 0; s < pl.n_segs && !res->stream; s++) {
             runneri_point *pt = &res->pts[pl.segs[s].point];
             for (size_t r = done_until[pl.segs[s].point]; r < pt->end; r++) {
                 unsigned char st = pt->state[r - pt->first];
@@ -500,6 +783,11 @@ runner_result *runner_run(const runner_plan *plan, const runner_options *opt,
     res->planned = res->planned > res->completed ? res->planned : res->completed;
     pthread_mutex_destroy(&pl.mu);
     pthread_cond_destroy(&pl.cv);
+    if (pl.window) {
+        pthread_mutex_destroy(&pl.wmu);
+        pthread_cond_destroy(&pl.space);
+    }
+    free_window(&pl);
     free(pl.segs);
     free(done_until);
     if (failed) {

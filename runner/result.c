@@ -53,7 +53,11 @@ void runner_result_free(runner_result *res)
         free(pt->metrics);
         free(pt->state);
         free(pt->errors);
+        free(pt->tally);
+        free(pt->inf);
     }
+    for (size_t i = 0; i < RUNNER_FAILURES_KEPT; i++)
+        free(res->fails[i].msg);
     free(res->pts);
     free(res->params);
     free(res);
@@ -74,6 +78,12 @@ int runner_result_sequential(const runner_result *res)
 uint64_t runner_result_base_seed(const runner_result *res) { return res->seed; }
 int runner_result_crn(const runner_result *res) { return res->crn; }
 
+void runner_result_shard(const runner_result *res, size_t *shard, size_t *shards)
+{
+    *shard = res->shard;
+    *shards = res->shards;
+}
+
 const double *runner_result_params(const runner_result *res, size_t point)
 {
     return res->params + point * res->exp->n_params;
@@ -91,6 +101,8 @@ static long slot(const runner_result *res, size_t point, size_t rep)
     if (point >= res->n_points)
         return -1;
     const runneri_point *pt = &res->pts[point];
+    if (pt->state == NULL) /* streaming: no rows kept */
+        return -1;
     return rep >= pt->first && rep < pt->end ? (long)(rep - pt->first) : -1;
 }
 
@@ -172,11 +184,22 @@ int runner_summarize(const runner_result *res, size_t point, size_t metric,
     const runneri_point *pt = &res->pts[point];
     size_t nm = res->exp->n_metrics;
     size_t count = pt->end - pt->first, n = 0;
-    double small[64]; /* most points: no allocation, so nothing to fail */
-    double *x = count <= 64 ? small : malloc(count * sizeof *x);
     memset(out, 0, sizeof *out);
     out->mean = out->sd = out->ci_low = out->ci_high = out->half_width = NAN;
     out->min = out->max = NAN;
+    if (res->stream) { /* the same tally stats_summarize builds, kept as rows came in */
+        if (metric >= nm || pt->inf[metric] || pt->tally[metric].n == 0)
+            return -1;
+        if (stats_summarize_tally(&pt->tally[metric], confidence, out) != 0) {
+            out->n = 0;
+            return -1;
+        }
+        if (res->exp->metrics[metric].proportion)
+            proportion_interval(out, confidence);
+        return 0;
+    }
+    double small[64]; /* most points: no allocation, so nothing to fail */
+    double *x = count <= 64 ? small : malloc(count * sizeof *x);
     if (x == NULL)
         return -2;
     if (metric >= nm) {
@@ -202,8 +225,80 @@ int runner_summarize(const runner_result *res, size_t point, size_t metric,
 int runner_result_point_ran(const runner_result *res, size_t point)
 {
     const runneri_point *pt = &res->pts[point];
+    if (res->stream)
+        return pt->ran > 0;
     for (size_t i = 0; i < pt->end - pt->first; i++)
         if (pt->state[i] != RUNNER_REP_PENDING)
             return 1;
     return 0;
+}
+
+int runneri_point_met(const runner_result *res, size_t point, double confidence,
+                      const unsigned char *metrics_mask, double *worst)
+{
+    int met = 1;
+    *worst = 0.0;
+    for (size_t m = 0; m < res->exp->n_metrics; m++) {
+        stats_summary s;
+        if (metrics_mask && !metrics_mask[m])
+            continue;
+        int ok = runner_summarize(res, point, m, confidence, &s) == 0 && s.n >= 2;
+        double target = fmax(res->precision * fabs(s.mean), res->abs_precision);
+        if (ok && s.half_width <= target)
+            continue; /* also a constant metric: half-width 0 */
+        met = 0;
+        double r = ok && target > 0 ? s.half_width / target : INFINITY;
+        *worst = fmax(*worst, r >= 1.0 ? r * r : INFINITY);
+    }
+    return met;
+}
+
+int runner_result_streamed(const runner_result *res) { return res->stream; }
+
+int runner_result_failure(const runner_result *res, size_t i, size_t *point, size_t *rep,
+                          const char **msg)
+{
+    if (i >= RUNNER_FAILURES_KEPT || i >= res->failed)
+        return -1;
+    if (res->stream) {
+        *point = res->fails[i].point;
+        *rep = res->fails[i].rep;
+        *msg = res->fails[i].msg;
+        return 0;
+    }
+    size_t k = 0;
+    for (size_t p = 0; p < res->n_points; p++) {
+        const runneri_point *pt = &res->pts[p];
+        for (size_t r = pt->first; r < pt->end; r++)
+            if (pt->state[r - pt->first] == RUNNER_REP_FAILED && k++ == i) {
+                *point = p;
+                *rep = r;
+                *msg = pt->errors[r - pt->first];
+                return 0;
+            }
+    }
+    return -1;
+}
+
+void runneri_point_fold(runner_result *res, const runner_row *row, char *msg)
+{
+    runneri_point *pt = &res->pts[row->point];
+    pt->ran++;
+    res->completed++;
+    if (row->state == RUNNER_REP_FAILED) {
+        if (res->failed < RUNNER_FAILURES_KEPT)
+            res->fails[res->failed] = (runneri_failure){row->point, row->rep, msg};
+        else
+            free(msg);
+        res->failed++;
+        return;
+    }
+    free(msg);
+    for (size_t m = 0; m < res->exp->n_metrics; m++) {
+        double v = row->metrics[m];
+        if (isinf(v))
+            pt->inf[m] = 1;
+        else if (!isnan(v))
+            stats_tally_add(&pt->tally[m], v);
+    }
 }

@@ -86,8 +86,25 @@ int runner_parse_u64(const char *s, uint64_t *out);
 int runner_parse_bytes(const char *s, size_t *out);
 /* "R1,R2,...": replication numbers for --series-reps (*out malloc'ed, *n of them). */
 int runner_parse_rep_list(const char *s, size_t **out, size_t *n);
+/* "I/N" with 0 <= I < N (--shard). */
+int runner_parse_shard(const char *s, size_t *index, size_t *count);
+/* The shard, of `count`, that runs task (point, rep): (point + rep) mod count (shard.c
+ * says why); 0 when count <= 1. */
+size_t runner_shard_of(size_t point, size_t rep, size_t count);
 
 /* ---- running ---------------------------------------------------------------------- */
+typedef enum { RUNNER_REP_PENDING = 0, RUNNER_REP_OK, RUNNER_REP_FAILED } runner_rep_state;
+
+/* One finished replication, handed to runner_options.rows. */
+typedef struct {
+    size_t point, rep;
+    uint64_t seed;
+    runner_rep_state state;  /* OK or FAILED */
+    const double *params;    /* the point's n_params values */
+    const double *metrics;   /* n_metrics values (NaN where the model set none) */
+    const char *error;       /* FAILED: the message, or NULL */
+} runner_row;
+
 typedef struct {
     size_t reps;       /* replications per point (the first batch with precision); >= 1 */
     long only_rep;     /* >= 0: run only replication `only_rep` of each point; -1: all */
@@ -99,6 +116,9 @@ typedef struct {
     double confidence; /* confidence level of the intervals used for stopping */
     double precision;  /* > 0: sequential stopping on the relative half-width */
     size_t max_reps;   /* cap on replications per point with precision */
+    /* Job-array shard: run only the tasks (point, rep) of shard `shard` of `shards`
+     * (runner_shard_of); shards 0 or 1: every task. Not with precision. */
+    size_t shard, shards;
     /* Bytes one replication may hold in the kernel (sim_config.memory_limit); 0:
      * unlimited. The default, RUNNER_DEFAULT_MEMORY, is fixed so that whether a
      * replication fails does not depend on -j or on the machine. */
@@ -125,7 +145,26 @@ typedef struct {
      * metrics near zero, where a relative target is out of reach). With precision 0 it
      * is the only target. Either one > 0 makes the run sequential. */
     double abs_precision;
+    /* Streaming (without precision): when set, every finished replication is handed to
+     * rows() in (point, rep) order, from one thread at a time, as soon as every task
+     * before it has finished (a reorder window of RUNNER_WINDOW tasks per thread keeps
+     * workers from running further ahead), and the result keeps no per-replication
+     * rows: per point and metric a running tally in (point, rep) order, so memory does
+     * not grow with replications and the summary has the same bits as without
+     * streaming. runner_result_state/metrics/error then answer nothing (PENDING, NULL);
+     * runner_result_failure still gives the first failures. Ignored with precision
+     * (rounds add replications to earlier points, so rows could not leave in order). */
+    void (*rows)(void *ctx, const runner_row *row);
+    void *rows_ctx;
 } runner_options;
+
+/* 1 when runner_run with these options streams: rows set, no precision target and no
+ * series (both need every replication's results kept to the end). */
+int runner_streams(const runner_options *opt);
+
+/* A replication as long as 4096 others at the window's head keeps the other threads
+ * busy; slots cost n_metrics doubles and a few bytes, so 4096 per thread is small. */
+#define RUNNER_WINDOW 4096
 
 /* 2 GiB: tens of thousands of processes with 64 KiB stacks, far more than any shipped
  * model at sensible parameters, and small enough that two such replications per core
@@ -136,8 +175,6 @@ typedef struct {
  * memory_limit RUNNER_DEFAULT_MEMORY */
 void runner_options_init(runner_options *opt);
 unsigned runner_default_threads(void);         /* online cores, at least 1 */
-
-typedef enum { RUNNER_REP_PENDING = 0, RUNNER_REP_OK, RUNNER_REP_FAILED } runner_rep_state;
 
 typedef struct runner_result runner_result;
 
@@ -161,6 +198,12 @@ runner_rep_state runner_result_state(const runner_result *res, size_t point, siz
 uint64_t runner_result_seed(const runner_result *res, size_t point, size_t rep);
 const double *runner_result_metrics(const runner_result *res, size_t point, size_t rep);
 const char *runner_result_error(const runner_result *res, size_t point, size_t rep);
+/* Failure i (0 <= i < RUNNER_FAILURES_KEPT and < runner_result_failed) in (point, rep)
+ * order: 0 and its point, rep and message (NULL if none), or -1. */
+#define RUNNER_FAILURES_KEPT 20
+int runner_result_failure(const runner_result *res, size_t i, size_t *point, size_t *rep,
+                          const char **msg);
+int runner_result_streamed(const runner_result *res); /* rows went to options.rows */
 size_t runner_result_completed(const runner_result *res); /* ok + failed */
 size_t runner_result_failed(const runner_result *res);
 size_t runner_result_planned(const runner_result *res);
@@ -180,6 +223,8 @@ int runner_result_sequential(const runner_result *res); /* either target was giv
 size_t runner_result_capped(const runner_result *res, size_t max_reps);
 uint64_t runner_result_base_seed(const runner_result *res); /* runner_options.seed */
 int runner_result_crn(const runner_result *res);             /* runner_options.crn */
+/* runner_options.shard and .shards (shards 1 for a whole run). */
+void runner_result_shard(const runner_result *res, size_t *shard, size_t *shards);
 
 /* Summary of metric m at a point over its successful replications, leaving out NaN
  * values. Returns 0, -1 when no value is left (out->n == 0, the rest NaN), or -2 when
@@ -208,11 +253,15 @@ int runner_outfile_same(const char *a, const char *b);
 void runner_outfile_unlink_temps(void);
 
 /* Per-replication CSV. Its first line says what made it (provenance, for merge):
- *     # procsim VERSION experiment=NAME seed=S crn=0|1 params=P
+ *     # procsim VERSION experiment=NAME seed=S crn=0|1 params=P [shard=I/N]
  * (NAME with space, '=', '%', control and non-ASCII bytes written as %XX; P parameter
- * columns follow seed). Then the header point,rep,seed,<params...>,<metrics...> and one
+ * columns follow seed; shard=I/N only for a run of one shard of N > 1). Then the header point,rep,seed,<params...>,<metrics...> and one
  * row per successful replication in (point, rep) order. 0, or -1 on a write error. */
 int runner_csv_write_reps(FILE *f, const runner_result *res);
+/* The same file in pieces, for streaming: the provenance line and header (before the
+ * run, from its options), then one row at a time (OK rows only; others write nothing). */
+int runner_csv_write_reps_head(FILE *f, const exp_experiment *e, const runner_options *opt);
+int runner_csv_write_row(FILE *f, const exp_experiment *e, const runner_row *row);
 /* Summary CSV: point,<params...>,metric,n,mean,sd,ci_low,ci_high,half_width,min,max,
  * analytic (empty when the experiment does not know it), and with precision a last
  * column precision_met (1/0). One row per (point, metric). 0, or -1 on a write error

@@ -37,4 +37,7 @@ int runneri_fail(runner_err *err, const char *fmt, ...)
 
 double runneri_monotonic(void); /* seconds */
 
+/* The first rep >= from that shard `index` of `count` runs at `point` (shard.c). */
+size_t runneri_shard_first(size_t point, size_t from, size_t index, size_t count);
+
 #endif

@@ -3,7 +3,10 @@
 # gnuplot-nox draws `procsim plot` (procsim works without it).
 # apt-get update runs once, and only when something is missing.
 set -eu
-pkgs="build-essential cmake clang libcmocka-dev libboost-context-dev valgrind python3 python3-simpy3 gnuplot-nox"
+# libopenmpi-dev + openmpi-bin: procsim-mpi and its test; gnuplot-nox: procsim plot
+# (procsim builds and runs without them)
+pkgs="build-essential cmake clang libcmocka-dev libboost-context-dev valgrind python3 python3-simpy3
+gnuplot-nox libopenmpi-dev openmpi-bin"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -366,12 +366,14 @@ static void summary_leaves_out_undefined_values(void **state)
     runner_plan_free(plan);
 }
 
+/* Stop at the first poll that sees a finished replication: stopping at the very first
+ * poll left nothing finished when a slow machine (valgrind, a loaded CI box) had not
+ * completed one replication in its first tenth of a second. */
 static int stop_at_once(void *ctx, size_t done, size_t total)
 {
     (void)ctx;
-    (void)done;
     (void)total;
-    return 1;
+    return done > 0;
 }
 
 static void a_stop_request_keeps_the_finished_replications(void **state)
