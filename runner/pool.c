@@ -654,8 +654,8 @@ int runner_check(const runner_plan *plan, const runner_options *opt, runner_err 
     /* Every (point, rep) has a slot: metrics, a state byte and an error pointer, and
      * summarising a point copies its values once more (runner_summarize). */
     double nm = e->n_metrics ? (double)e->n_metrics : 1.0;
-    double per_rep = runner_streams(opt) ? 0.0
-                                         : nm * sizeof(double) + 1.0 + sizeof(char *) + sizeof(double);
+    double stored = nm * sizeof(double) + 1.0 + sizeof(char *) + sizeof(double);
+    double per_rep = runner_streams(opt) ? 0.0 : stored;
     double reps = opt->only_rep >= 0 ? 1.0 : (double)opt->reps; /* precision grows lazily */
     double points = (double)runner_plan_points(plan);
     double need = points * (reps * per_rep + (double)e->n_params * sizeof(double) +

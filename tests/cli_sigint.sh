@@ -11,6 +11,13 @@ sig_default="env --default-signal=INT,TERM,HUP,PIPE"
 $sig_default "$procsim" run mm1 --param customers=100000 --param warmup=1000 -r 100000 -j 2 -q \
     -o "$dir/reps.csv" --summary "$dir/sum.csv" >"$dir/out" 2>"$dir/err" &
 pid=$!
+# The handlers are in before the temporary files exist: wait for those (up to 20 s on a
+# loaded machine), then give the run a moment to finish some replications.
+i=0
+while [ "$i" -lt 200 ] && ! ls "$dir"/*.tmp.* >/dev/null 2>&1; do
+    sleep 0.1
+    i=$((i + 1))
+done
 sleep 1
 kill -INT "$pid"
 wait "$pid"
