@@ -301,14 +301,6 @@ int runneri_compare_write_csv(FILE *f, const runneri_cmp *c)
     return ferror(f) ? -1 : 0;
 }
 
-static const char *num(char *buf, size_t len, double x)
-{
-    if (isnan(x))
-        snprintf(buf, len, "-");
-    else
-        snprintf(buf, len, "%.6g", x);
-    return buf;
-}
 
 int runneri_compare_print(FILE *f, const runneri_cmp *c)
 {
@@ -338,7 +330,7 @@ int runneri_compare_print(FILE *f, const runneri_cmp *c)
         if (i == 0 || r->point != c->rows[i - 1].point) {
             fprintf(f, "\npoint %zu:", c->pts[r->point].id);
             for (size_t k = 3; k < 3 + c->n_params; k++)
-                fprintf(f, " %s=%s", t->head[k], num(a, sizeof a, param_of(c, r->point, k)));
+                fprintf(f, " %s=%s", t->head[k], runneri_fmt_cell(a, sizeof a, param_of(c, r->point, k)));
             fprintf(f, "  minus point %zu\n", c->pts[r->base].id);
             fprintf(f, "  %-*s %12s %12s  %-27s %12s %8s %10s\n", width, "metric",
                     "mean diff", "+/-", head, "sd", "n", "var. red.");
@@ -347,12 +339,12 @@ int runneri_compare_print(FILE *f, const runneri_cmp *c)
         if (isnan(s->ci_low))
             snprintf(ci, sizeof ci, "-");
         else
-            snprintf(ci, sizeof ci, "[%s, %s]", num(a, sizeof a, s->ci_low),
-                     num(b, sizeof b, s->ci_high));
+            snprintf(ci, sizeof ci, "[%s, %s]", runneri_fmt_cell(a, sizeof a, s->ci_low),
+                     runneri_fmt_cell(b, sizeof b, s->ci_high));
         char m[32], h[32], sd[32], vr[32];
         fprintf(f, "  %-*s %12s %12s  %-27s %12s %8zu %10s\n", width, t->head[r->metric],
-                num(m, sizeof m, s->mean), num(h, sizeof h, s->half_width), ci,
-                num(sd, sizeof sd, s->sd), s->n, num(vr, sizeof vr, r->s.var_reduction));
+                runneri_fmt_cell(m, sizeof m, s->mean), runneri_fmt_cell(h, sizeof h, s->half_width), ci,
+                runneri_fmt_cell(sd, sizeof sd, s->sd), s->n, runneri_fmt_cell(vr, sizeof vr, r->s.var_reduction));
     }
     runneri_clocale_leave(&l);
     return ferror(f) ? -1 : 0;

@@ -44,15 +44,8 @@ static void put_head(FILE *f, const exp_experiment *e, uint64_t seed, int crn, s
             e->n_params);
     if (shards > 1) /* last, so merge drops it and keeps the whole run's line */
         fprintf(f, " shard=%zu/%zu", shard, shards);
-    fputs("\npoint,rep,seed", f);
-    for (size_t i = 0; i < e->n_params; i++) {
-        fputc(',', f);
-        runneri_csv_string(f, e->params[i].name);
-    }
-    for (size_t m = 0; m < e->n_metrics; m++) {
-        fputc(',', f);
-        runneri_csv_string(f, e->metrics[m].name);
-    }
+    fputc('\n', f);
+    runneri_csv_reps_columns(f, e);
     fputc('\n', f);
 }
 
@@ -158,4 +151,17 @@ int runner_csv_write_summary(FILE *f, const runner_result *res, double confidenc
     }
     runneri_clocale_leave(&l);
     return ferror(f) || oom ? -1 : 0;
+}
+
+void runneri_csv_reps_columns(FILE *f, const exp_experiment *e)
+{
+    fputs("point,rep,seed", f);
+    for (size_t i = 0; i < e->n_params; i++) {
+        fputc(',', f);
+        runneri_csv_string(f, e->params[i].name);
+    }
+    for (size_t m = 0; m < e->n_metrics; m++) {
+        fputc(',', f);
+        runneri_csv_string(f, e->metrics[m].name);
+    }
 }

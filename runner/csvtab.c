@@ -168,27 +168,15 @@ int runneri_csvtab_read(runneri_csvtab *t, const char *path, runner_err *err)
     memset(t, 0, sizeof *t);
     if (f == NULL)
         return runneri_fail(err, "cannot read '%s': %s", path, strerror(errno));
-    size_t cap = 1 << 16, len = 0;
-    char *data = malloc(cap);
-    while (data != NULL) {
-        len += fread(data + len, 1, cap - len, f);
-        if (len < cap)
-            break;
-        char *grown = cap <= SIZE_MAX / 2 ? realloc(data, cap * 2) : NULL;
-        if (grown == NULL)
-            free(data);
-        data = grown;
-        cap *= 2;
-    }
-    int bad = ferror(f);
+    char *data;
+    size_t len;
+    int got = runneri_read_all(f, &data, &len);
     if (!std)
         fclose(f);
-    if (data == NULL)
+    if (got == -1)
         return oom(path, err);
-    if (bad) {
-        free(data);
+    if (got != 0)
         return runneri_fail(err, "cannot read '%s'", path);
-    }
     int rc = runneri_csvtab_parse(t, std ? "standard input" : path, data, len, err);
     free(data);
     return rc;

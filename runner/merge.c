@@ -436,28 +436,14 @@ static int slurp(const char *path, runneri_shard *b, runner_err *err)
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return runneri_fail(err, "cannot read '%s': %s", path, strerror(errno));
-    size_t cap = 1 << 16, len = 0;
-    char *data = malloc(cap);
-    for (;;) {
-        if (data == NULL) {
-            fclose(f);
-            return runneri_fail(err, "out of memory reading '%s'", path);
-        }
-        len += fread(data + len, 1, cap - len, f);
-        if (len < cap)
-            break;
-        char *grown = cap <= SIZE_MAX / 2 ? realloc(data, cap * 2) : NULL;
-        if (grown == NULL)
-            free(data);
-        data = grown;
-        cap *= 2;
-    }
-    int bad = ferror(f);
+    char *data;
+    size_t len;
+    int rc = runneri_read_all(f, &data, &len);
     fclose(f);
-    if (bad) {
-        free(data);
+    if (rc == -1)
+        return runneri_fail(err, "out of memory reading '%s'", path);
+    if (rc != 0)
         return runneri_fail(err, "cannot read '%s'", path);
-    }
     b->name = path;
     b->data = data;
     b->len = len;

@@ -162,3 +162,39 @@ int runner_parse_bytes(const char *s, size_t *out)
     *out = (size_t)v << shift;
     return 0;
 }
+
+int runneri_read_all(FILE *f, char **data, size_t *len)
+{
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    *data = NULL;
+    *len = 0;
+    while (buf != NULL) {
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap)
+            break;
+        char *grown = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+        if (grown == NULL)
+            free(buf);
+        buf = grown;
+        cap *= 2;
+    }
+    if (buf == NULL)
+        return -1;
+    if (ferror(f)) {
+        free(buf);
+        return -2;
+    }
+    *data = buf;
+    *len = n;
+    return 0;
+}
+
+const char *runneri_fmt_cell(char *buf, size_t len, double x)
+{
+    if (isnan(x))
+        snprintf(buf, len, "-");
+    else
+        snprintf(buf, len, "%.6g", x);
+    return buf;
+}

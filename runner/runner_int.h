@@ -37,6 +37,18 @@ int runneri_fail(runner_err *err, const char *fmt, ...)
 
 double runneri_monotonic(void); /* seconds */
 
+/* The rest of f into *data (malloc'ed, *len bytes, not terminated): 0, -1 out of memory,
+ * -2 a read error (ferror); *data is NULL unless 0. merge and the CSV readers use it. */
+int runneri_read_all(FILE *f, char **data, size_t *len);
+
+/* "%.6g", or "-" for NaN (an undefined value, such as the sd of one replication): the
+ * cells of the tables for people (table.c, compare.c). */
+const char *runneri_fmt_cell(char *buf, size_t len, double x);
+
+/* The per-replication CSV header line point,rep,seed,<params...>,<metrics...>, without
+ * its line end. */
+void runneri_csv_reps_columns(FILE *f, const exp_experiment *e);
+
 /* The first rep >= from that shard `index` of `count` runs at `point` (shard.c). */
 size_t runneri_shard_first(size_t point, size_t from, size_t index, size_t count);
 

@@ -49,15 +49,7 @@ static int same_header(const exp_experiment *e, const char *h, size_t hl)
     FILE *f = open_memstream(&buf, &len);
     if (f == NULL)
         return -1;
-    fputs("point,rep,seed", f);
-    for (size_t i = 0; i < e->n_params; i++) {
-        fputc(',', f);
-        runneri_csv_string(f, e->params[i].name);
-    }
-    for (size_t m = 0; m < e->n_metrics; m++) {
-        fputc(',', f);
-        runneri_csv_string(f, e->metrics[m].name);
-    }
+    runneri_csv_reps_columns(f, e);
     int bad = fclose(f) != 0;
     int same = !bad && len == hl && memcmp(buf, h, hl) == 0;
     free(buf);

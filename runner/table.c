@@ -5,15 +5,6 @@
 
 #include "runner_int.h"
 
-/* "%.6g", or "-" for NaN (an undefined value, such as the sd of one replication). */
-static const char *num(char *buf, size_t len, double x)
-{
-    if (isnan(x))
-        snprintf(buf, len, "-");
-    else
-        snprintf(buf, len, "%.6g", x);
-    return buf;
-}
 
 int runner_print_table(FILE *f, const runner_result *res, double confidence)
 {
@@ -47,7 +38,7 @@ int runner_print_table(FILE *f, const runner_result *res, double confidence)
         fprintf(f, "%spoint %zu:", first ? "" : "\n", p);
         first = 0;
         for (size_t i = 0; i < e->n_params; i++)
-            fprintf(f, " %s=%s", e->params[i].name, num(a, sizeof a, params[i]));
+            fprintf(f, " %s=%s", e->params[i].name, runneri_fmt_cell(a, sizeof a, params[i]));
         if (precision)
             fprintf(f, "  (precision %s%s)", target,
                     runner_result_precision_met(res, p) ? "met" : "NOT met");
@@ -63,14 +54,14 @@ int runner_print_table(FILE *f, const runner_result *res, double confidence)
             if (isnan(s.ci_low))
                 snprintf(ci, sizeof ci, "-");
             else
-                snprintf(ci, sizeof ci, "[%s, %s]", num(a, sizeof a, s.ci_low),
-                         num(b, sizeof b, s.ci_high));
+                snprintf(ci, sizeof ci, "[%s, %s]", runneri_fmt_cell(a, sizeof a, s.ci_low),
+                         runneri_fmt_cell(b, sizeof b, s.ci_high));
             fprintf(f, "  %-*s %12s %12s  %-27s %12s %8zu", width, e->metrics[m].name,
-                    num(c, sizeof c, s.mean), num(d, sizeof d, s.half_width), ci,
-                    num(g, sizeof g, s.sd), s.n);
+                    runneri_fmt_cell(c, sizeof c, s.mean), runneri_fmt_cell(d, sizeof d, s.half_width), ci,
+                    runneri_fmt_cell(g, sizeof g, s.sd), s.n);
             double exact;
             if (has_analytic)
-                fprintf(f, " %12s", e->analytic(params, m, &exact) ? num(a, sizeof a, exact)
+                fprintf(f, " %12s", e->analytic(params, m, &exact) ? runneri_fmt_cell(a, sizeof a, exact)
                                                                   : "-");
             fputc('\n', f);
         }
