@@ -1,12 +1,12 @@
 #!/bin/sh
 # Install what procsim needs to build, test and benchmark on Debian (run as root).
-# gnuplot-nox draws `procsim plot` (procsim works without it).
 # apt-get update runs once, and only when something is missing.
+# Optional for procsim itself (it builds and runs without them, and says what to install):
+# libopenmpi-dev + openmpi-bin for procsim-mpi, gnuplot-nox for `procsim plot`. pkg-config
+# builds the example model from the installed files in the test suite.
 set -eu
-# libopenmpi-dev + openmpi-bin: procsim-mpi and its test; gnuplot-nox: procsim plot
-# (procsim builds and runs without them)
-pkgs="build-essential cmake clang libcmocka-dev libboost-context-dev valgrind python3 python3-simpy3
-gnuplot-nox libopenmpi-dev openmpi-bin"
+pkgs="build-essential cmake clang pkg-config libcmocka-dev libboost-context-dev valgrind python3
+python3-simpy3 gnuplot-nox libopenmpi-dev openmpi-bin"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
