@@ -611,8 +611,12 @@ static int write_outputs(const runneri_cli *c, const run_args *ra, const runner_
             return -1;
         }
     }
-    if (runneri_run_shows_table(ra))
-        runner_print_table(c->out, res, ra->opt.confidence);
+    /* The files are in; a table that could not be made (no memory) must not pass for
+     * one with empty cells. */
+    if (runneri_run_shows_table(ra) && runner_print_table(c->out, res, ra->opt.confidence) != 0) {
+        runneri_cli_error(c, "run: the summary table could not be printed");
+        return -1;
+    }
     fflush(c->out);
     return 0;
 }

@@ -236,8 +236,8 @@ int runneri_cli_summarize(const runneri_cli *c, int argc, char **argv)
         } else if (runner_outfile_commit(of, &err) != 0) {
             rc = runneri_cli_error(c, "summarize: %s", err.msg);
         }
-    } else if (rc == CLI_OK) {
-        runner_print_table(c->out, res, confidence);
+    } else if (rc == CLI_OK && runner_print_table(c->out, res, confidence) != 0) {
+        rc = runneri_cli_error(c, "summarize: the summary table could not be printed");
     }
     runner_result_free(res);
     free(inputs);

@@ -109,6 +109,33 @@ sweep_merge() { # PROCSIM_FAULT_ALL
     echo "merge: $total allocations, each failed (all after: $all): clean"
 }
 
+# The summary table on stdout: exit 0 only with the fault-free table; a table whose
+# summaries had no memory is an error, not a table of empty cells. (--series keeps every
+# result to the end, so the table's summaries need memory of their own.)
+sweep_table() {
+    rm -rf "$dir/w" && mkdir "$dir/w"
+    table="--param customers=100 --param warmup=10 -r 70 --series $dir/w/s.csv"
+    # shellcheck disable=SC2086
+    "$procsim" run mm1 $table -j 1 >"$dir/t.base" 2>/dev/null || fail "table run"
+    # shellcheck disable=SC2086
+    PROCSIM_FAULT_COUNT="$dir/count" "$fault" run mm1 $table -j 1 >/dev/null 2>&1 ||
+        fail "table run without faults"
+    total=$(cat "$dir/count")
+    n=1
+    while [ "$n" -le "$total" ]; do
+        rm -rf "$dir/w" && mkdir "$dir/w"
+        # shellcheck disable=SC2086
+        PROCSIM_FAULT_AT=$n "$fault" run mm1 $table -j 1 >"$dir/t.out" 2>"$dir/err"
+        rc=$?
+        label="run (table), allocation $n of $total failing"
+        outcome "$label" "$rc"
+        [ "$rc" -eq 0 ] && ! cmp -s "$dir/t.out" "$dir/t.base" && fail "$label: exit 0 with another table"
+        n=$((n + 1))
+    done
+    echo "run (table): $total allocations, each failed: clean"
+}
+sweep_table
+
 for all in 0 1; do
     sweep_run 1 "$grid" "" $all
     sweep_run 2 "$grid" "" $all
