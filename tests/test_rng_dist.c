@@ -12,6 +12,7 @@
 
 #include "sim_rng.h"
 #include "rng_primed.h"
+#include "rng_moments.h"
 
 #define N_DRAWS 1000000L
 
@@ -32,28 +33,11 @@ static void assert_close(double got, double want)
         fail_msg("got %.17g, want %.17g", got, want);
 }
 
-typedef double (*draw_fn)(sim_rng *rng);
-
-/* Welford over N_DRAWS draws; the standard error of the sample variance is
- * var * sqrt((kurtosis - 1) / N), with kurtosis the fourth standardised moment.     */
 static void assert_moments(draw_fn draw, double mean, double var, double kurtosis)
 {
     sim_rng rng;
     sim_rng_seed(&rng, 20240607, 11);
-    double m = 0.0, s2 = 0.0;
-    for (long i = 1; i <= N_DRAWS; i++) {
-        double x = draw(&rng);
-        double d = x - m;
-        m += d / (double)i;
-        s2 += d * (x - m);
-    }
-    double sample_var = s2 / (double)(N_DRAWS - 1);
-    double se_mean = sqrt(var / (double)N_DRAWS);
-    double se_var = var * sqrt((kurtosis - 1.0) / (double)N_DRAWS);
-    if (fabs(m - mean) > 5.0 * se_mean)
-        fail_msg("mean %.9g, theory %.9g (se %.3g)", m, mean, se_mean);
-    if (fabs(sample_var - var) > 5.0 * se_var)
-        fail_msg("variance %.9g, theory %.9g (se %.3g)", sample_var, var, se_var);
+    assert_moments_of(draw, &rng, N_DRAWS, mean, var, kurtosis);
 }
 
 /* The distributions under test, with fixed parameters. */

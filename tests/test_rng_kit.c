@@ -11,12 +11,12 @@
 #include <stdlib.h>
 
 #include "sim_rng.h"
+#include "rng_moments.h"
 
 #define N_MOMENTS 200000L
 #define N_KS 20000L
 #define KS_CRITICAL_1PCT 1.628 /* sqrt(N) D is below this with 99% (asymptotic) */
 
-typedef double (*draw_fn)(sim_rng *rng);
 typedef double (*cdf_fn)(double x);
 
 static sim_rng fresh(void)
@@ -26,24 +26,10 @@ static sim_rng fresh(void)
     return rng;
 }
 
-/* Welford; the standard error of the sample variance is var sqrt((kurtosis - 1) / N). */
 static void assert_moments(draw_fn draw, double mean, double var, double kurtosis)
 {
     sim_rng rng = fresh();
-    double m = 0.0, s2 = 0.0;
-    for (long i = 1; i <= N_MOMENTS; i++) {
-        double x = draw(&rng);
-        double d = x - m;
-        m += d / (double)i;
-        s2 += d * (x - m);
-    }
-    double sample_var = s2 / (double)(N_MOMENTS - 1);
-    double se_mean = sqrt(var / (double)N_MOMENTS);
-    double se_var = var * sqrt((kurtosis - 1.0) / (double)N_MOMENTS);
-    if (fabs(m - mean) > 5.0 * se_mean)
-        fail_msg("mean %.9g, theory %.9g (se %.3g)", m, mean, se_mean);
-    if (fabs(sample_var - var) > 5.0 * se_var)
-        fail_msg("variance %.9g, theory %.9g (se %.3g)", sample_var, var, se_var);
+    assert_moments_of(draw, &rng, N_MOMENTS, mean, var, kurtosis);
 }
 
 static int cmp_double(const void *a, const void *b)
