@@ -1,9 +1,10 @@
 /* The coroutine switch: Boost.Context fcontext, pooled guard-paged stacks, overflow
  * reports, and the annotations AddressSanitizer, ThreadSanitizer and valgrind need.
  *
- * The scheduler (sim_run on the caller's stack) jumps into a process; the process jumps
- * back when it waits or finishes. Each jump hands over the context that jumped, so the
- * scheduler's context is refreshed on every resume.
+ * The scheduler side (sim_run on the caller's stack) jumps into the first process; a
+ * process that waits or finishes runs the event loop and jumps straight to the next one,
+ * or back to the scheduler side when the run returns (switch.h). Each jump hands over the
+ * context that jumped, and the arriving side stores it.
  *
  * Stacks come from slabs, one mapping each; each stack has a PROT_NONE guard page below it.
  * A fault in the running process's guard page lands in a SIGSEGV handler on an alternate
@@ -301,8 +302,9 @@ void simi_report_overflow(sim_env *env, sim_proc *p)
              p->name, env->stack_size);
 }
 
-/* After a switch back that was not an ordinary wait: a broken canary, or the process
- * finished and this was its last switch (recycle the stack, drop its running ref). */
+/* After a switch away from p that was not an ordinary wait: a broken canary, or p
+ * finished and this was its last switch (recycle the stack, drop its running ref). Runs
+ * on the stack of whoever p handed over to. */
 void simi_coro_after_switch(sim_env *env, sim_proc *p)
 {
     if (!p->stack->guarded && *(uint64_t *)p->stack->base != SIMI_CANARY) {
@@ -315,14 +317,17 @@ void simi_coro_after_switch(sim_env *env, sim_proc *p)
     }
 }
 
+/* A process's first arrival: run it, then hand over for the last time (whoever arrives
+ * next releases this stack, see simi_coro_after_switch). The jumper set env->active. */
 static void proc_entry(simi_transfer t)
 {
-    sim_proc *p = t.data;
-    sim_env *env = p->ev.env;
-    simi_arrived_in_process(env, p, t);
+    sim_env *env = (uintptr_t)t.data & 1 ? (sim_env *)((uintptr_t)t.data & ~(uintptr_t)1)
+                                        : ((sim_proc *)t.data)->ev.env;
+    sim_proc *p = env->active;
+    simi_arrived(env, p, t);
     simi_proc_finish_entry(p);
-    simi_leave_process(env, p, 1);
-    jump_fcontext(env->sched_ctx, NULL);
+    env->active = NULL;
+    simi_switch(env, p, simi_next(env), 1);
     abort(); /* a finished process is never resumed */
 }
 
@@ -363,8 +368,8 @@ static void chain(int sig, siginfo_t *info, void *uctx)
 static void on_fault(int sig, siginfo_t *info, void *uctx)
 {
     sim_env *env = running_env;
-    if (env && below_stack(env->active, info->si_addr)) {
-        simi_report_overflow(env, env->active);
+    if (env && below_stack(env->on_stack, info->si_addr)) {
+        simi_report_overflow(env, env->on_stack);
         static const char prefix[] = "procsim: ";
         ssize_t ignored = write(2, prefix, sizeof prefix - 1);
         ignored = write(2, env->message, strlen(env->message));

@@ -1,9 +1,11 @@
 /* The environment and its event loop: clock, run/step/peek, errors, tracing, streams.
  *
- * step() pops the first event in (time, priority, seq) order, advances the clock and runs
- * its callbacks, which is where processes resume. A failed event that nobody handled
- * (no process received it, nothing defused it) ends the run with SIM_FAILED, as SimPy's
- * step raises the event's exception.                                                */
+ * The loop (simi_next_slow here, its common case inline in switch.h) pops the first event
+ * in (time, priority, seq) order, advances the clock and runs its callbacks, which is
+ * where processes resume. It runs on whichever stack left last: a process that waits
+ * runs it and jumps straight to the next process (switch.h). A failed event that nobody
+ * handled (no process received it, nothing defused it) ends the run with SIM_FAILED, as
+ * SimPy's step raises the event's exception.                                          */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,7 +33,8 @@ sim_env *sim_env_new(const sim_config *cfg)
     env->series = cfg->series;
     env->series_ctx = cfg->series_ctx;
     env->stack_cache = cfg->stacks;
-    env->stop_flag = cfg->stop;
+    atomic_init(&env->no_stop, 0);
+    env->stop_flag = cfg->stop ? cfg->stop : &env->no_stop;
     env->mem_limit = cfg->memory_limit;
     return env;
 }
@@ -140,105 +143,166 @@ static void until_fired(simi_waiter *w, sim_event *ev)
     ev->env->stop = 1;
 }
 
-/* With thousands of processes each wakeup touches a process and a stack that are not in
- * cache (nor in the TLB). The next event of the bucket is known when this one is popped:
- * fetch its process now and, when that one is a sleep whose process was fetched one wakeup
- * earlier, the top of its stack, so both arrive while this wakeup runs. */
-SIMI_INLINE void prefetch_next(const sim_event *next)
+/* A failed event that nobody handled ends the run, as SimPy's step raises its exception. */
+static __attribute__((noinline, cold)) void report_unhandled(sim_env *env, sim_event *ev)
 {
-    if (!next)
-        return;
-    if (next->next) { /* two ahead: the process (its timeout is part of it) */
-        __builtin_prefetch(next->next);
-        __builtin_prefetch((const char *)next->next + 64);
-    }
-    if (next->kind == SIMI_SLEEP) { /* one ahead: the top of its stack */
-        const sim_proc *p = next->aux;
-        __builtin_prefetch(p->ctx);
-        __builtin_prefetch((const char *)p->ctx + 64);
-    }
+    env->error = ev->error;
+    /* Models fail with kernel statuses too (sim_exit_fail(self, SIM_ENOMEM)): name them. */
+    const char *what = ev->error > 0 && ev->error <= SIM_ESTOPPED
+                           ? sim_strerror((sim_status)ev->error) : NULL;
+    if (ev->kind == SIMI_PROCESS)
+        simi_misuse(env, SIM_FAILED, "process '%s' failed with error %d%s%s%s and nothing "
+                    "handled it", ((sim_proc *)ev)->name, ev->error, what ? " (" : "",
+                    what ? what : "", what ? ")" : "");
+    else
+        simi_misuse(env, SIM_FAILED, "an event failed with error %d%s%s%s and nothing "
+                    "handled it", ev->error, what ? " (" : "", what ? what : "",
+                    what ? ")" : "");
+    env->loop_st = SIM_FAILED;
 }
 
-/* Process one event: its waiters are detached first, as SimPy swaps callbacks for None,
- * so a waiter added from inside a callback sees a processed event and resumes at once.
- * Process resumption, by far the most common callback, switches right here (switch.h). */
-SIMI_INLINE sim_status step(sim_env *env)
+/* Finish the current event once all its callbacks ran: the queue's reference goes, and a
+ * failure nobody handled ends the run. 0: go on; -1: return to the scheduler side. */
+static inline int finish_event(sim_env *env, sim_event *ev)
 {
-    double t;
-    sim_event *ev = simi_evq_pop(&env->queue, env->now, &t);
-    if (!ev)
-        return SIM_EMPTY;
-    env->now = t;
-    env->processed++;
-    if (ev->kind == SIMI_SLEEP) { /* a process's own timeout: nobody else can see it */
-        sim_proc *p = ev->aux;
-        prefetch_next(ev->next);
-        ev->state = SIMI_PROCESSED; /* reusable from here on */
-        ev->refs = 0;
-        if (p->target == ev) {
-            p->wake = ev;
-            env->inline_ok = 1;
-            simi_switch_to(env, p);
-        } else {
-            simi_event_release(&p->ev); /* stale: the interrupt kept p for it */
-        }
-        return SIM_OK;
-    }
+    env->cur = NULL;
     if (ev->kind == SIMI_SLEEP_POOLED) {
         sim_proc *p = ev->aux;
-        if (p->target == ev) {
-            p->wake = ev;
-            env->inline_ok = 1;
-            simi_switch_to(env, p);
-        }
         ev->refs = 0; /* only the queue held it */
         ev->next = env->free_events;
         env->free_events = ev;
         simi_event_release(&p->ev);
-        return SIM_OK;
+        return 0;
     }
-    ev->state = SIMI_PROCESSED;
-    if (__builtin_expect(ev->kind >= SIMI_INTERRUPT, 0)) {
-        if (ev->kind == SIMI_CONDITION)
-            simi_condition_build_value(ev); /* before waiters, as SimPy's first callback */
-        else if (ev->kind == SIMI_INTERRUPT)
-            simi_interrupt_fire(ev);
-        else if (ev->kind == SIMI_STOP)
-            simi_stop_fire(ev);
-    }
-    simi_waiter *w = ev->waiters;
-    ev->waiters = NULL;
-    ev->wtail = &ev->waiters;
-    while (w) {
-        simi_waiter *next = w->next;
-        if (w->fn == simi_proc_resume_cb) {
-            sim_proc *p = simi_proc_of_waiter(w);
-            p->wake = ev;
-            env->inline_ok = next == NULL;
-            simi_switch_to(env, p);
-        } else {
-            w->fn(w, ev);
-        }
-        w = next;
-    }
-    sim_status st = SIM_OK;
-    if (!ev->ok && !ev->defused) {
-        env->error = ev->error;
-        /* Models fail with kernel statuses too (sim_exit_fail(self, SIM_ENOMEM)): name them. */
-        const char *what = ev->error > 0 && ev->error <= SIM_ESTOPPED
-                               ? sim_strerror((sim_status)ev->error) : NULL;
-        if (ev->kind == SIMI_PROCESS)
-            simi_misuse(env, SIM_FAILED, "process '%s' failed with error %d%s%s%s and nothing "
-                        "handled it", ((sim_proc *)ev)->name, ev->error, what ? " (" : "",
-                        what ? what : "", what ? ")" : "");
-        else
-            simi_misuse(env, SIM_FAILED, "an event failed with error %d%s%s%s and nothing "
-                        "handled it", ev->error, what ? " (" : "", what ? what : "",
-                        what ? ")" : "");
-        st = SIM_FAILED;
+    /* ok first and alone: a test of ok and defused together is one 16-bit load, which
+     * cannot be forwarded from the two byte stores that set them just before (a stall
+     * of a dozen cycles here, on every event). */
+    int failed = 0;
+    if (__builtin_expect(!ev->ok, 0) && !ev->defused) {
+        report_unhandled(env, ev);
+        failed = 1;
     }
     simi_event_release(ev); /* the queue's reference */
-    return st;
+    return -failed;
+}
+
+/* 1 when the current event is settled: none, or one whose callbacks all ran and that did
+ * not fail (it is finished here). Fast paths that take the next event in place ask this
+ * first; a failure nobody handled is left for the loop to report. */
+int simi_settle_current(sim_env *env)
+{
+    sim_event *ev = env->cur;
+    if (!ev)
+        return 1;
+    if (env->cur_rest || (!ev->ok && !ev->defused))
+        return 0;
+    finish_event(env, ev);
+    return 1;
+}
+
+/* Between events, when simi_loop_halts: 1 if the loop must return to the scheduler side
+ * now (a stop, a broken environment, a stop request, sim_step's event taken). */
+static __attribute__((noinline)) int must_return(sim_env *env)
+{
+    /* sim_step takes its one event whatever a previous run's stop left behind. */
+    if ((env->stop && !env->once) || env->broken)
+        return 1;
+    if (simi_stop_requested(env)) {
+        env->loop_st = simi_misuse(env, SIM_ESTOPPED, "stopped");
+        return 1;
+    }
+    if (env->once) {
+        if (env->once_done)
+            return 1;
+        env->once_done = 1;
+    }
+    return 0;
+}
+
+/* The whole loop (switch.h's simi_next is its inline case): first the rest of the current
+ * event's callbacks (its waiters were detached when it was processed, as SimPy swaps
+ * callbacks for None, so a waiter added from inside a callback sees a processed event and
+ * resumes at once), then event after event in (time, priority, seq) order, until one
+ * resumes a process. Stop requests, sim_step's one event and errors are checked between
+ * events. */
+sim_proc *simi_next_slow(sim_env *env)
+{
+    sim_event *ev = env->cur;
+    for (;;) {
+        if (ev) {
+            simi_waiter *w;
+            while ((w = env->cur_rest)) {
+                env->cur_rest = w->next;
+                if (w->fn == simi_proc_resume_cb) {
+                    sim_proc *p = simi_proc_of_waiter(w);
+                    p->wake = ev;
+                    return p;
+                }
+                w->fn(w, ev);
+            }
+            if (finish_event(env, ev) != 0)
+                return NULL;
+        }
+        if (__builtin_expect(simi_loop_halts(env), 0) && must_return(env))
+            return NULL;
+        double t;
+        ev = simi_evq_pop(&env->queue, env->now, &t);
+        if (!ev) {
+            env->loop_st = SIM_EMPTY;
+            return NULL;
+        }
+        env->now = t;
+        env->processed++;
+        if (ev->kind == SIMI_SLEEP) { /* a process's own timeout: nobody else can see it */
+            sim_proc *p = ev->aux;
+            simi_prefetch_next(ev->next);
+            ev->state = SIMI_PROCESSED; /* reusable from here on */
+            ev->refs = 0;
+            if (p->target == ev) {
+                p->wake = ev;
+                return p;
+            }
+            simi_event_release(&p->ev); /* stale: the interrupt kept p for it */
+            ev = NULL;
+            continue;
+        }
+        env->cur = ev;
+        if (ev->kind == SIMI_SLEEP_POOLED) { /* back to the pool once handed over */
+            env->cur_rest = NULL;
+            sim_proc *p = ev->aux;
+            if (p->target == ev) {
+                p->wake = ev;
+                return p;
+            }
+            continue;
+        }
+        ev->state = SIMI_PROCESSED;
+        simi_waiter *w = ev->waiters;
+        ev->waiters = NULL;
+        ev->wtail = &ev->waiters;
+        if (__builtin_expect(ev->kind >= SIMI_INTERRUPT, 0)) {
+            if (ev->kind == SIMI_CONDITION) {
+                simi_condition_build_value(ev); /* before waiters, as SimPy's first callback */
+            } else if (ev->kind == SIMI_INTERRUPT) {
+                sim_proc *p = simi_interrupt_fire(ev);
+                if (p) {
+                    env->cur_rest = w;
+                    p->wake = ev;
+                    return p;
+                }
+            } else if (ev->kind == SIMI_STOP) {
+                simi_stop_fire(ev);
+            }
+        }
+        /* The first waiter is most often the only one, a process: no list walk. */
+        if (w && w->fn == simi_proc_resume_cb) {
+            env->cur_rest = w->next;
+            sim_proc *p = simi_proc_of_waiter(w);
+            p->wake = ev;
+            return p;
+        }
+        env->cur_rest = w;
+    }
 }
 
 static sim_status check_can_run(sim_env *env, const char *fn)
@@ -252,30 +316,24 @@ static sim_status check_can_run(sim_env *env, const char *fn)
     return SIM_OK;
 }
 
-/* Steps until the stop flag, an error or an empty queue. Kept apart from loop() so that
- * sigsetjmp there does not force every variable here to live in memory. */
-static __attribute__((noinline)) sim_status run_steps(sim_env *env)
+/* The scheduler side of a run: the loop until it finds a process, then that process and
+ * the ones it hands over to, until one of them comes back here. Kept apart from guarded()
+ * so that sigsetjmp there does not force every variable here to live in memory. */
+static __attribute__((noinline)) sim_status run_loop(sim_env *env, int once)
 {
-    sim_status st = SIM_OK;
-    /* simi_may_go_on() with the stop flag held in a register: step() writes through env,
-     * so env->stop_flag would be reloaded every event. */
-    const atomic_int *flag = env->stop_flag;
-    while (!env->stop && !env->broken) {
-        if (flag && __builtin_expect(atomic_load_explicit(flag, memory_order_relaxed), 0))
-            return simi_misuse(env, SIM_ESTOPPED, "stopped");
-        st = step(env);
-        if (st != SIM_OK)
-            break;
-    }
-    return st;
+    env->loop_st = SIM_OK;
+    env->once = once;
+    env->once_done = 0;
+    env->on_stack = NULL;
+    sim_proc *p = simi_next_slow(env);
+    if (p)
+        simi_switch(env, NULL, p, 0);
+    env->active = NULL;
+    env->once = 0;
+    return env->loop_st;
 }
 
-static __attribute__((noinline)) sim_status one_step(sim_env *env)
-{
-    return simi_stop_requested(env) ? simi_misuse(env, SIM_ESTOPPED, "stopped") : step(env);
-}
-
-/* Runs the steps (all, or one) with overflow handling set up: a stack overflow anywhere
+/* Runs the loop (to the end, or one event) with overflow handling set up: a stack overflow anywhere
  * below comes back here through siglongjmp (coro.c) and ends the run for good. */
 static sim_status guarded(sim_env *env, int once)
 {
@@ -286,12 +344,14 @@ static sim_status guarded(sim_env *env, int once)
     unsigned fp = simi_fp_raise_flags();
     if (sigsetjmp(env->overflow_jmp, 0) != 0) {
         env->active = NULL;
+        env->on_stack = NULL;
+        env->cur = NULL;
+        env->once = 0;
         simi_coro_leave_run(env);
         simi_fp_restore(fp); /* the signal handler ran with a reset MXCSR */
         return SIM_EOVERFLOW;
     }
-    env->once = once;
-    sim_status st = once ? one_step(env) : run_steps(env);
+    sim_status st = run_loop(env, once);
     simi_coro_leave_run(env);
     simi_fp_restore_flags(fp);
     return env->broken ? env->broken : st;

@@ -42,14 +42,13 @@ void simi_proc_destroy(sim_proc *p)
     env->free_procs = p;
 }
 
-/* Resume callback: the event p waited for was processed, or an interruption arrived.
- * The scheduler loop recognises it and does the same inline (see switch.h). */
+/* The callback of a waiting process: a marker, never called. The event loop
+ * (simi_next_slow) recognises it in a waiter list and hands over to the process. */
 void simi_proc_resume_cb(simi_waiter *w, sim_event *ev)
 {
-    sim_proc *p = simi_proc_of_waiter(w);
-    p->wake = ev;
-    p->ev.env->inline_ok = 0; /* called from a list whose rest we cannot see */
-    simi_switch_to(p->ev.env, p);
+    (void)w;
+    (void)ev;
+    abort();
 }
 
 /* Runs on p's own stack once its init event fired: call the function, then trigger the
@@ -206,15 +205,14 @@ SIMI_INLINE sim_status wait_on(sim_env *env, sim_proc *self, sim_event *ev, void
 }
 
 /* The fast path of waiting on a triggered event (a granted request, a completed put):
- * when ev is the very next event, the scheduler has nothing left to do for the event
- * that resumed us, and every other waiter of ev is a hook, then yielding would only
- * make the scheduler pop ev, run its hooks and resume us at once. Doing exactly that
- * here saves the two switches and keeps the order identical. */
-static int can_process_inline(const sim_env *env, const sim_event *ev)
+ * when ev is the very next event, the loop has nothing left of the current event, and
+ * every other waiter of ev is a hook, then yielding would only make the loop pop ev, run
+ * its hooks and resume us at once. Doing exactly that here skips the loop's general path
+ * and keeps the order identical. */
+static int can_process_inline(sim_env *env, const sim_event *ev)
 {
-    if (!env->inline_ok || !simi_may_go_on(env) || env->once || !ev->ok ||
-        ev->kind >= SIMI_INTERRUPT ||
-        !simi_evq_is_next(&env->queue, ev, env->now))
+    if (simi_loop_halts(env) || !ev->ok || ev->kind >= SIMI_INTERRUPT ||
+        !simi_evq_is_next(&env->queue, ev, env->now) || !simi_settle_current(env))
         return 0;
     for (const simi_waiter *w = ev->waiters; w; w = w->next)
         if (w->fn == simi_proc_resume_cb)
@@ -231,7 +229,7 @@ static sim_status process_inline(sim_env *env, sim_proc *self, sim_event *ev, vo
     simi_waiter *w = ev->waiters;
     ev->waiters = NULL;
     ev->wtail = &ev->waiters;
-    env->active = NULL; /* hooks run as the scheduler would run them */
+    env->active = NULL; /* hooks run as the loop would run them */
     while (w) {
         simi_waiter *next = w->next;
         w->fn(w, ev);
@@ -267,33 +265,6 @@ inline sim_status sim_wait(sim_proc *self, sim_event *ev, void **value)
  * waits for this very event. Each process owns one such event and reuses it sleep after
  * sleep; only an interrupted sleep leaves it queued (stale, ignored when it fires, with
  * a reference keeping the process), and the next sleep then takes one from the pool. */
-/* 1 if self's own timeout ev (delay > 0) is the very next event and the scheduler has
- * nothing left to do before it: yielding would only make the scheduler pop ev and resume self at once
- * (a server whose next service ends before the next arrival, say). sim_sleep then does
- * exactly that here, without the two switches. Never inside sim_step: one event there. */
-static int sleep_is_next(const sim_env *env, const sim_event *ev)
-{
-    const simi_evq *q = &env->queue;
-    return env->inline_ok && simi_may_go_on(env) && !env->once && !q->urg_head &&
-           !q->now_head && q->len && q->heap[0].head == ev;
-}
-
-/* Out of line so that sim_sleep stays small enough to be inlined into models: a function
- * that is open across a switch returns mispredicted (switch.h). 1: slept in place. */
-static __attribute__((noinline)) int sleep_in_place(sim_env *env, sim_proc *self, sim_event *ev)
-{
-    if (!sleep_is_next(env, ev))
-        return 0;
-    double t;
-    simi_evq_pop(&env->queue, env->now, &t);
-    env->now = t;
-    env->processed++;
-    ev->state = SIMI_PROCESSED; /* as the scheduler's step, without the switches */
-    ev->refs = 0;
-    self->wake = ev;
-    return 1;
-}
-
 inline sim_status sim_sleep(sim_proc *self, double delay)
 {
     sim_env *env = self->ev.env;
@@ -315,10 +286,6 @@ inline sim_status sim_sleep(sim_proc *self, double delay)
         self->ev.refs++; /* the pooled event keeps its sleeper */
     }
     simi_schedule(ev, delay, SIM_NORMAL);
-    /* The cheap, selective part of sleep_is_next first: heads the earliest bucket. */
-    const simi_evq *q = &env->queue;
-    if (ev == &self->sleep_ev && q->len && q->heap[0].head == ev && sleep_in_place(env, self, ev))
-        return SIM_OK;
     self->target = ev;
     simi_yield(env, self);
     self->target = NULL;
@@ -338,22 +305,21 @@ void *sim_exit_fail(sim_proc *self, int error)
 
 /* ---- interrupts ---------------------------------------------------------------------- */
 
-/* An interruption is processed: resume its target with it (event.c calls this). */
-void simi_interrupt_fire(sim_event *ev)
+/* An interruption is processed: detach its target from what it waits for and return it,
+ * to be resumed with the interruption (NULL: dropped). */
+sim_proc *simi_interrupt_fire(sim_event *ev)
 {
     sim_proc *p = ev->aux;
     /* Dropped if the target finished since (several interrupts at once, say). */
     if (!p->alive)
-        return;
+        return NULL;
     if (p->target == &p->sleep_ev)
         p->ev.refs++; /* its own timeout stays queued, stale: keep p until it fires */
     else if (p->target)
         simi_remove_waiter(p->target, &p->resume);
     /* A process always starts before any interruption of it is processed: its URGENT
      * init event was scheduled first. */
-    p->wake = ev;
-    p->ev.env->inline_ok = 1;
-    simi_switch_to(p->ev.env, p);
+    return p;
 }
 
 sim_status sim_interrupt(sim_proc *target, void *cause)

@@ -87,7 +87,8 @@ static void sift_down(simi_heap_entry *h, size_t len, size_t i)
 }
 
 /* Slow path of simi_evq_push (simi.h): the event opens a new bucket. */
-int simi_evq_push_bucket(simi_evq *q, sim_event *ev, double time, int priority, uint64_t seq)
+__attribute__((noinline)) int simi_evq_push_bucket(simi_evq *q, sim_event *ev, double time, int priority,
+                                                 uint64_t seq)
 {
     if (q->len == q->cap) {
         sim_env *env = (sim_env *)(void *)((char *)q - offsetof(sim_env, queue));

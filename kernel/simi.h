@@ -130,11 +130,16 @@ typedef struct simi_condition simi_condition;
 struct sim_env {
     double now;
     simi_evq queue;
-    sim_proc *active;        /* running process, or NULL in the scheduler */
-    int inline_ok;           /* the scheduler has nothing left of the current event but
-                                the running process (see sim_wait's fast path) */
-    int once;                /* inside sim_step: no in-place fast path (sim_wait's,
-                                sim_sleep's) may take a second event */
+    sim_proc *active;        /* running process, or NULL in the loop and its hooks */
+    /* The event loop's state lives here, not in a stack frame: it runs on whichever
+     * stack left last (switch.h, simi_next). */
+    sim_event *cur;          /* event whose callbacks are running, or NULL */
+    simi_waiter *cur_rest;   /* its callbacks not run yet */
+    sim_proc *on_stack;      /* whose stack this thread runs on (NULL: the caller's) */
+    sim_status loop_st;      /* why the loop returned to the scheduler side */
+    int stop;                /* the current run must return */
+    int once;                /* inside sim_step: one event, then return */
+    int once_done;           /* sim_step: that event was taken */
     simi_fcontext sched_ctx; /* the scheduler's suspended context while a process runs */
     void *sched_stack_bottom;
     size_t sched_stack_size;
@@ -155,8 +160,8 @@ struct sim_env {
 
     uint64_t processed;      /* events processed */
     uint64_t run_id;         /* identifies the current sim_run for its stop event */
-    int stop;                /* the current run must return */
-    const atomic_int *stop_flag; /* sim_config.stop, or NULL */
+    const atomic_int *stop_flag; /* sim_config.stop, or no_stop: never NULL */
+    atomic_int no_stop;      /* stays 0 */
     size_t mem_limit;        /* sim_config.memory_limit; 0: none */
     size_t mem_used;         /* bytes charged by simi_mem_charge */
     int error;               /* error of a failed run */
@@ -182,17 +187,15 @@ struct sim_env {
 /* sim_config.stop: a relaxed load, one predictable branch per event. */
 static inline int simi_stop_requested(const sim_env *env)
 {
-    return env->stop_flag && atomic_load_explicit(env->stop_flag, memory_order_relaxed);
+    return atomic_load_explicit(env->stop_flag, memory_order_relaxed);
 }
 
-/* 1 while the current run may take another event. The loop asks it between events (in
- * run_steps, with the stop flag kept in a register), and so does every fast path that
- * takes the next event in place (sim_wait's, sim_sleep's): a new reason to stop between
- * events belongs here and in run_steps. A stop request ends the fast path; the loop then
- * returns SIM_ESTOPPED. */
-static inline int simi_may_go_on(const sim_env *env)
+/* 1 when the loop must not take another event without looking closer (simi_next_slow):
+ * the run was stopped or broken, sim_step takes one event only, or a stop is requested.
+ * A new reason to stop between events belongs here and in simi_next_slow. */
+static inline int simi_loop_halts(const sim_env *env)
 {
-    return !env->stop && !env->broken && !simi_stop_requested(env);
+    return env->stop | env->once | (int)env->broken | simi_stop_requested(env);
 }
 
 /* env.c */
@@ -361,10 +364,16 @@ static inline sim_proc *simi_proc_of_waiter(simi_waiter *w)
 {
     return (sim_proc *)(void *)((char *)w - offsetof(sim_proc, resume));
 }
-void simi_interrupt_fire(sim_event *ev);
+sim_proc *simi_interrupt_fire(sim_event *ev); /* the process to resume, or NULL */
 
 /* env.c */
 void simi_stop_fire(sim_event *ev);
+/* The event loop beyond its inline case (switch.h's simi_next): finishes the current
+ * event's callbacks, then takes event after event until one resumes a process, which it
+ * returns (its wake set); NULL when the run must return to the scheduler side (stop,
+ * empty, failure, the one event of sim_step; env->loop_st says which). Never switches. */
+sim_proc *simi_next_slow(sim_env *env);
+int simi_settle_current(sim_env *env);
 
 /* condition.c */
 void simi_condition_build_value(sim_event *ev);

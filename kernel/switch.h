@@ -1,10 +1,11 @@
-/* The coroutine switch, inlined into the scheduler loop and the waiting calls.
+/* The coroutine switch and the inline part of the event loop, inlined into the waiting
+ * calls (sim_wait/sim_sleep, process.c) and the scheduler side (env.c).
  *
  * fcontext's jump does not return through `ret`, so every function frame that is open
  * across a switch returns with a mispredicted return address afterwards (about 20 cycles
- * each). The scheduler therefore jumps straight from its loop (env.c) and a process from
- * sim_wait/sim_sleep (process.c): these helpers are always inlined, and the rare work
- * after a switch (a finished process, a broken canary) goes out of line.
+ * each). A process therefore jumps straight from sim_wait/sim_sleep: these helpers are
+ * always inlined, and what runs out of line (simi_next_slow, a finished process, a
+ * broken canary) returns before the switch.
  * The sanitizer calls tell ASan and TSan that the stack changed (fiber annotations). */
 #ifndef PROCSIM_SWITCH_H
 #define PROCSIM_SWITCH_H
@@ -75,63 +76,127 @@ SIMI_INLINE void simi_fp_restore(unsigned before) { (void)before; }
 void simi_coro_after_switch(sim_env *env, sim_proc *p); /* coro.c */
 void simi_report_overflow(sim_env *env, sim_proc *p);
 
-/* Scheduler -> process p, until p waits again or finishes. */
-SIMI_INLINE void simi_switch_to(sim_env *env, sim_proc *p)
+/* One switch per wakeup. There is no scheduler coroutine in the middle: the context that
+ * leaves (a process that waits or finished, or the scheduler side of sim_run) runs the
+ * event loop itself (simi_next) and jumps straight to the process it resumes, or to the
+ * scheduler side when the run must return; a process whose own wakeup is next does not
+ * switch at all. Every jump hands over the context that jumped (data: the leaving
+ * process, or the environment tagged with 1 for the scheduler side), and the arriving
+ * side stores its suspended context: each context is saved exactly where it will be
+ * resumed from, and a finished process's stack is released only after it was left for
+ * good (simi_coro_after_switch, run by whoever it handed over to). */
+
+SIMI_INLINE void *simi_jump_tag(sim_env *env, sim_proc *self)
 {
-    env->active = p;
-#ifdef PROCSIM_ASAN
-    __sanitizer_start_switch_fiber(&env->asan_fake_stack, p->stack->base, p->stack->size);
-#endif
-#ifdef PROCSIM_TSAN
-    __tsan_switch_to_fiber(p->tsan_fiber, 0);
-#endif
-    simi_transfer t = jump_fcontext(p->ctx, p);
-#ifdef PROCSIM_ASAN
-    __sanitizer_finish_switch_fiber(env->asan_fake_stack, NULL, NULL);
-#endif
-    p->ctx = t.fctx;
-    env->active = NULL;
-    if (__builtin_expect(p->after_switch, 0))
-        simi_coro_after_switch(env, p);
+    return self ? (void *)self : (void *)((uintptr_t)env | 1);
 }
 
-/* On p's stack, just after a switch into it. */
-SIMI_INLINE void simi_arrived_in_process(sim_env *env, sim_proc *p, simi_transfer t)
+/* After arriving on self's stack (NULL: the scheduler side's): store the context that
+ * jumped here and do the rare work it left (a broken canary, a finished process). */
+SIMI_INLINE void simi_arrived(sim_env *env, sim_proc *self, simi_transfer t)
 {
-    env->sched_ctx = t.fctx;
 #ifdef PROCSIM_ASAN
     const void *bottom;
     size_t size;
-    __sanitizer_finish_switch_fiber(p->asan_fake_stack, &bottom, &size);
-    env->sched_stack_bottom = (void *)bottom;
-    env->sched_stack_size = size;
-#else
-    (void)p;
+    __sanitizer_finish_switch_fiber(self ? self->asan_fake_stack : env->asan_fake_stack,
+                                    &bottom, &size);
 #endif
+    env->on_stack = self;
+    if ((uintptr_t)t.data & 1) {
+        env->sched_ctx = t.fctx;
+#ifdef PROCSIM_ASAN
+        env->sched_stack_bottom = (void *)bottom;
+        env->sched_stack_size = size;
+#endif
+        return;
+    }
+    sim_proc *from = t.data;
+    from->ctx = t.fctx;
+    if (__builtin_expect(from->after_switch, 0))
+        simi_coro_after_switch(env, from);
 }
 
-/* On p's stack, just before switching to the scheduler (final: p will never run again). */
-SIMI_INLINE void simi_leave_process(sim_env *env, sim_proc *p, int final)
+/* Leave self (NULL: the scheduler side) for process `to` (NULL: the scheduler side), and
+ * return when something switches back to self. final: self finished, never resumed. */
+SIMI_INLINE void simi_switch(sim_env *env, sim_proc *self, sim_proc *to, int final)
 {
+    env->active = to;
 #ifdef PROCSIM_ASAN
-    __sanitizer_start_switch_fiber(final ? NULL : &p->asan_fake_stack, env->sched_stack_bottom,
-                                   env->sched_stack_size);
+    void **fake = final ? NULL : self ? &self->asan_fake_stack : &env->asan_fake_stack;
+    if (to)
+        __sanitizer_start_switch_fiber(fake, to->stack->base, to->stack->size);
+    else
+        __sanitizer_start_switch_fiber(fake, env->sched_stack_bottom, env->sched_stack_size);
 #else
-    (void)p;
     (void)final;
 #endif
 #ifdef PROCSIM_TSAN
-    __tsan_switch_to_fiber(env->tsan_sched_fiber, 0);
+    __tsan_switch_to_fiber(to ? to->tsan_fiber : env->tsan_sched_fiber, 0);
 #endif
-    (void)env;
+    simi_transfer t = jump_fcontext(to ? to->ctx : env->sched_ctx, simi_jump_tag(env, self));
+    simi_arrived(env, self, t);
 }
 
-/* Process p -> scheduler, until something resumes p. */
-SIMI_INLINE void simi_yield(sim_env *env, sim_proc *p)
+/* With thousands of processes each wakeup touches a process and a stack that are not in
+ * cache (nor in the TLB). The next event of the bucket is known when this one is popped:
+ * fetch its process now and, when that one is a sleep whose process was fetched one wakeup
+ * earlier, the top of its stack, so both arrive while this wakeup runs. */
+SIMI_INLINE void simi_prefetch_next(const sim_event *next)
 {
-    simi_leave_process(env, p, 0);
-    simi_transfer t = jump_fcontext(env->sched_ctx, NULL);
-    simi_arrived_in_process(env, p, t);
+    if (!next)
+        return;
+    if (next->next) { /* two ahead: the process (its timeout is part of it) */
+        __builtin_prefetch(next->next);
+        __builtin_prefetch((const char *)next->next + 64);
+    }
+    if (next->kind == SIMI_SLEEP) { /* one ahead: the top of its stack */
+        const sim_proc *p = next->aux;
+        __builtin_prefetch(p->ctx);
+        __builtin_prefetch((const char *)p->ctx + 64);
+    }
+}
+
+/* The event loop: events in (time, priority, seq) order until one resumes a process,
+ * which it returns (its wake set); NULL when the run must return to the scheduler side
+ * (env->loop_st says why). The common case, a process's own timeout heading the queue
+ * with nothing else pending, is inline here; everything else is simi_next_slow (env.c). */
+SIMI_INLINE sim_proc *simi_next(sim_env *env)
+{
+    simi_evq *q = &env->queue;
+    if (__builtin_expect(!env->cur && !q->urg_head && !q->now_head && q->len &&
+                             !simi_loop_halts(env), 1)) {
+        simi_heap_entry *top = &q->heap[0];
+        sim_event *ev = top->head;
+        sim_proc *p = ev->aux;
+        if (ev->kind == SIMI_SLEEP && p->target == ev) {
+            env->now = top->time;
+            env->processed++;
+            if (!(top->head = ev->next))
+                simi_evq_drop_top(q);
+            else
+                simi_prefetch_next(ev->next);
+            ev->state = SIMI_PROCESSED; /* reusable from here on */
+            ev->refs = 0;
+            p->wake = ev;
+            return p;
+        }
+    }
+    return simi_next_slow(env);
+}
+
+/* Process self waits: run the loop here and hand over to whoever comes next. When that is
+ * self (its own timeout is next, say) it just goes on, without a switch. */
+SIMI_INLINE void simi_yield(sim_env *env, sim_proc *self)
+{
+    env->active = NULL; /* hooks run as on the scheduler side */
+    sim_proc *next = simi_next(env);
+    if (next == self) {
+        env->active = self;
+        if (__builtin_expect(self->after_switch, 0)) /* a canary stack: check it anyway */
+            simi_coro_after_switch(env, self);
+        return;
+    }
+    simi_switch(env, self, next, 0);
 }
 
 #endif
