@@ -255,7 +255,8 @@ sim_proc *simi_next_slow(sim_env *env)
         env->processed++;
         if (ev->kind == SIMI_SLEEP) { /* a process's own timeout: nobody else can see it */
             sim_proc *p = ev->aux;
-            simi_prefetch_next(ev->next);
+            if (env->queue.len)
+                simi_prefetch_ahead(env->queue.heap[0].b);
             ev->state = SIMI_PROCESSED; /* reusable from here on */
             ev->refs = 0;
             if (p->target == ev) {

@@ -11,7 +11,7 @@
 
 int simi_event_pool_grow(sim_env *env)
 {
-    size_t bytes = sizeof(simi_chunk) + EVENTS_PER_CHUNK * sizeof(sim_event);
+    size_t bytes = SIMI_CHUNK_BYTES(EVENTS_PER_CHUNK, sizeof(sim_event));
     if (simi_mem_charge(env, bytes) != 0)
         return -1;
     simi_chunk *c = malloc(bytes);
@@ -21,7 +21,7 @@ int simi_event_pool_grow(sim_env *env)
     }
     c->next = env->chunks;
     env->chunks = c;
-    sim_event *evs = (sim_event *)(c + 1);
+    sim_event *evs = simi_chunk_objects(c);
     for (size_t i = 0; i < EVENTS_PER_CHUNK; i++) {
         evs[i].env = env;
         evs[i].refs = 0;

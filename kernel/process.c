@@ -15,7 +15,7 @@
 static sim_proc *proc_alloc(sim_env *env)
 {
     if (!env->free_procs) {
-        size_t bytes = sizeof(simi_chunk) + PROCS_PER_CHUNK * sizeof(sim_proc);
+        size_t bytes = SIMI_CHUNK_BYTES(PROCS_PER_CHUNK, sizeof(sim_proc));
         if (simi_mem_charge(env, bytes) != 0)
             return NULL;
         simi_chunk *c = malloc(bytes);
@@ -23,7 +23,7 @@ static sim_proc *proc_alloc(sim_env *env)
             return NULL;
         c->next = env->chunks;
         env->chunks = c;
-        sim_proc *ps = (sim_proc *)(c + 1);
+        sim_proc *ps = simi_chunk_objects(c);
         for (size_t i = 0; i < PROCS_PER_CHUNK; i++) {
             ps[i].ev.next = (sim_event *)env->free_procs;
             env->free_procs = &ps[i];
@@ -241,9 +241,9 @@ static sim_status process_inline(sim_env *env, sim_proc *self, sim_event *ev, vo
     return st;
 }
 
-inline sim_status sim_wait(sim_proc *self, sim_event *ev, void **value)
+static __attribute__((noinline, cold)) sim_status wait_misuse(sim_env *env, sim_proc *self,
+                                                             const sim_event *ev)
 {
-    sim_env *env = self->ev.env;
     if (env->active != self)
         return simi_misuse(env, SIM_ESTATE,
                            "sim_wait: '%s' is not the running process (waiting is only "
@@ -251,8 +251,17 @@ inline sim_status sim_wait(sim_proc *self, sim_event *ev, void **value)
                            self->name);
     if (!ev)
         return simi_misuse(env, SIM_EINVAL, "sim_wait: NULL event");
-    if (ev->env != env)
-        return simi_misuse(env, SIM_EINVAL, "sim_wait: event belongs to another environment");
+    return simi_misuse(env, SIM_EINVAL, "sim_wait: event belongs to another environment");
+}
+
+/* Always inlined where the compiler sees it (the shipped models, LTO builds): a return
+ * after a switch mispredicts (switch.h), and the rare paths are out of line. */
+inline __attribute__((always_inline)) sim_status sim_wait(sim_proc *self, sim_event *ev,
+                                                          void **value)
+{
+    sim_env *env = self->ev.env;
+    if (__builtin_expect(env->active != self || !ev || ev->env != env, 0))
+        return wait_misuse(env, self, ev);
     if (ev->state == SIMI_PROCESSED) /* resumes at once, nothing scheduled */
         return outcome(ev, value);
     if (ev->state == SIMI_TRIGGERED && can_process_inline(env, ev))
@@ -265,26 +274,41 @@ inline sim_status sim_wait(sim_proc *self, sim_event *ev, void **value)
  * waits for this very event. Each process owns one such event and reuses it sleep after
  * sleep; only an interrupted sleep leaves it queued (stale, ignored when it fires, with
  * a reference keeping the process), and the next sleep then takes one from the pool. */
-inline sim_status sim_sleep(sim_proc *self, double delay)
+/* sim_sleep while its own event is still queued (an interrupted sleep): one from the
+ * pool, NULL when out of memory. */
+static __attribute__((noinline)) sim_event *pooled_sleep_event(sim_env *env, sim_proc *self)
 {
-    sim_env *env = self->ev.env;
+    if (__builtin_expect(!env->free_events, 0) && simi_event_pool_grow(env) != 0)
+        return NULL;
+    sim_event *ev = env->free_events;
+    env->free_events = ev->next;
+    ev->aux = self;
+    ev->waiters = NULL;
+    ev->kind = SIMI_SLEEP_POOLED;
+    ev->ok = 1;
+    self->ev.refs++; /* the pooled event keeps its sleeper */
+    return ev;
+}
+
+static __attribute__((noinline, cold)) sim_status sleep_misuse(sim_env *env, sim_proc *self,
+                                                              double delay)
+{
     if (env->active != self)
         return simi_misuse(env, SIM_ESTATE, "sim_sleep: '%s' is not the running process",
                            self->name);
-    if (!(delay >= 0))
-        return simi_misuse(env, SIM_EINVAL, "sim_sleep: negative or NaN delay %g", delay);
+    return simi_misuse(env, SIM_EINVAL, "sim_sleep: negative or NaN delay %g", delay);
+}
+
+/* Always inlined where the compiler sees it, as sim_wait. */
+inline __attribute__((always_inline)) sim_status sim_sleep(sim_proc *self, double delay)
+{
+    sim_env *env = self->ev.env;
+    if (__builtin_expect(env->active != self || !(delay >= 0), 0))
+        return sleep_misuse(env, self, delay);
     sim_event *ev = &self->sleep_ev;
-    if (__builtin_expect(ev->state == SIMI_TRIGGERED, 0)) {
-        if (__builtin_expect(!env->free_events, 0) && simi_event_pool_grow(env) != 0)
-            return SIM_ENOMEM;
-        ev = env->free_events;
-        env->free_events = ev->next;
-        ev->aux = self;
-        ev->waiters = NULL;
-        ev->kind = SIMI_SLEEP_POOLED;
-        ev->ok = 1;
-        self->ev.refs++; /* the pooled event keeps its sleeper */
-    }
+    if (__builtin_expect(ev->state == SIMI_TRIGGERED, 0) &&
+        !(ev = pooled_sleep_event(env, self)))
+        return SIM_ENOMEM;
     simi_schedule(ev, delay, SIM_NORMAL);
     self->target = ev;
     simi_yield(env, self);

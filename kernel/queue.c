@@ -1,6 +1,8 @@
 /* The event queue: (time, priority, seq) order with FIFO buckets on a binary heap, and
- * a now lane. A bucket is just a heap entry holding its first event; the events chain
- * through their next pointers, and only the newest bucket's tail is remembered.
+ * a now lane. A bucket is a heap entry with an array of its events in arrival order; only
+ * the newest bucket takes new events. Arrays rather than chains through the events: with
+ * thousands of processes waking at the same time, the loop reads the next events' addresses
+ * sequentially and fetches them (and their stacks) several wakeups ahead (switch.h).
  *
  * SimPy orders by (time, priority, seq) with seq counting scheduled events, so events of
  * equal (time, priority) come out in the order they went in. The queue exploits that:
@@ -33,27 +35,31 @@ static int entry_less(const simi_heap_entry *a, const simi_heap_entry *b)
 
 int simi_evq_init(simi_evq *q)
 {
+    *q = (simi_evq){0};
     q->heap = malloc(INITIAL_CAP * sizeof *q->heap);
     if (!q->heap)
         return -1;
-    q->now_head = q->now_tail = NULL;
-    q->urg_head = q->urg_tail = NULL;
-    q->len = 0;
     q->cap = INITIAL_CAP;
-    q->last_open = 0;
-    q->last_time = 0;
-    q->last_key = 0;
-    q->last_tail = NULL;
-    q->seq = 0;
     return 0;
 }
 
 void simi_evq_fini(simi_evq *q)
 {
-    /* The events belong to the environment's pools; only the heap is ours. */
+    /* The events belong to the environment's pools; the heap and the buckets are ours. */
     free(q->heap);
     q->heap = NULL;
     q->len = q->cap = 0;
+    for (simi_bucket *b = q->all_buckets, *next; b; b = next) {
+        next = b->next_all;
+        free(b->ev);
+        free(b);
+    }
+    q->all_buckets = q->free_buckets = NULL;
+}
+
+static sim_env *env_of(simi_evq *q)
+{
+    return (sim_env *)(void *)((char *)q - offsetof(sim_env, queue));
 }
 
 static void sift_up(simi_heap_entry *h, size_t i)
@@ -86,13 +92,60 @@ static void sift_down(simi_heap_entry *h, size_t len, size_t i)
     h[i] = e;
 }
 
-/* Slow path of simi_evq_push (simi.h): the event opens a new bucket. */
-__attribute__((noinline)) int simi_evq_push_bucket(simi_evq *q, sim_event *ev, double time, int priority,
-                                                 uint64_t seq)
+/* Double b's array (charged to the environment's memory budget). */
+static int grow_bucket(simi_evq *q, simi_bucket *b)
+{
+    size_t cap = (size_t)(b->limit - b->ev), grown = cap ? 2 * cap : 4;
+    if (simi_mem_charge(env_of(q), (grown - cap) * sizeof *b->ev) != 0)
+        return -1;
+    sim_event **ev = realloc(b->ev, grown * sizeof *ev);
+    if (!ev)
+        return -1;
+    b->rest = ev + (b->rest - b->ev);
+    b->end = ev + (b->end - b->ev);
+    b->ev = ev;
+    b->limit = ev + grown;
+    return 0;
+}
+
+/* Slow path of simi_evq_push (simi.h): the newest bucket's array is full. */
+__attribute__((noinline)) int simi_evq_append_grow(simi_evq *q, sim_event *ev)
+{
+    simi_bucket *b = q->last;
+    if (grow_bucket(q, b) != 0)
+        return -1;
+    *b->end++ = ev;
+    return 0;
+}
+
+static simi_bucket *bucket_get(simi_evq *q)
+{
+    simi_bucket *b = q->free_buckets;
+    if (b) {
+        q->free_buckets = b->next_free;
+        return b;
+    }
+    if (simi_mem_charge(env_of(q), sizeof *b) != 0)
+        return NULL;
+    b = calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    if (grow_bucket(q, b) != 0) {
+        free(b);
+        return NULL;
+    }
+    b->next_all = q->all_buckets;
+    q->all_buckets = b;
+    return b;
+}
+
+/* Slow path of simi_evq_push (simi.h): the event opens a new bucket. Out of line, so
+ * that sim_sleep stays small enough to be inlined into models (switch.h). */
+__attribute__((noinline)) int simi_evq_push_bucket(simi_evq *q, sim_event *ev, double time,
+                                                   int priority, uint64_t seq)
 {
     if (q->len == q->cap) {
-        sim_env *env = (sim_env *)(void *)((char *)q - offsetof(sim_env, queue));
-        if (simi_mem_charge(env, q->cap * sizeof *q->heap) != 0)
+        if (simi_mem_charge(env_of(q), q->cap * sizeof *q->heap) != 0)
             return -1;
         simi_heap_entry *grown = realloc(q->heap, 2 * q->cap * sizeof *grown);
         if (!grown)
@@ -100,24 +153,31 @@ __attribute__((noinline)) int simi_evq_push_bucket(simi_evq *q, sim_event *ev, d
         q->heap = grown;
         q->cap *= 2;
     }
+    simi_bucket *b = bucket_get(q);
+    if (!b)
+        return -1;
+    b->rest = b->end = b->ev; /* ev itself is the heap entry's head */
     uint64_t key = (uint64_t)priority << SEQ_BITS | seq;
-    q->heap[q->len] = (simi_heap_entry){time, key, ev};
+    q->heap[q->len] = (simi_heap_entry){time, key, ev, b};
     sift_up(q->heap, q->len++);
     q->last_open = 1;
     q->last_time = time;
     q->last_key = key;
-    q->last_tail = ev;
+    q->last = b;
     return 0;
 }
 
-/* Slow path of simi_evq_pop (simi.h): the top bucket ran empty. The top bucket stays in
- * the heap until then, so events pushed meanwhile with a smaller key (an URGENT event at
- * now) still overtake the rest of it. Keys are unique, so the newest bucket is known by
- * its key. */
+/* Slow path of simi_evq_pop (simi.h): the top bucket ran empty and goes back to the pool.
+ * The top bucket stays in the heap until then, so events pushed meanwhile with a smaller
+ * key (an URGENT event at now) still overtake the rest of it. Keys are unique, so the
+ * newest bucket is known by its key. */
 void simi_evq_drop_top(simi_evq *q)
 {
     if (q->heap[0].key == q->last_key)
         q->last_open = 0;
+    simi_bucket *b = q->heap[0].b;
+    b->next_free = q->free_buckets;
+    q->free_buckets = b;
     q->heap[0] = q->heap[--q->len];
     if (q->len > 1)
         sift_down(q->heap, q->len, 0);

@@ -74,10 +74,12 @@ struct simi_stack {
     unsigned valgrind_id;
 };
 
+/* Three cache lines of a process are hot, one each: its event, what every switch touches,
+ * and its sleep timeout (processes are 64-byte aligned in their pool, see process.c). */
 struct sim_proc {
     sim_event ev;           /* a process is an event: first member (one cache line) */
     /* What every switch touches, together in the second cache line. */
-    simi_fcontext ctx;      /* its suspended context */
+    _Alignas(64) simi_fcontext ctx; /* its suspended context */
     sim_event *target;      /* event it waits for (holds a reference), or NULL */
     sim_event *wake;        /* event that resumed it */
     simi_waiter resume;     /* its callback on the event it waits for */
@@ -86,7 +88,7 @@ struct sim_proc {
     uint8_t failing;        /* sim_exit_fail was called */
     int fail_error;
     simi_stack *stack;
-    sim_event sleep_ev;     /* its reusable sim_sleep timeout (see sim_sleep) */
+    _Alignas(64) sim_event sleep_ev; /* its reusable sim_sleep timeout (see sim_sleep) */
     /* Colder. */
     sim_proc_fn fn;
     void *arg;
@@ -96,12 +98,27 @@ struct sim_proc {
     char name[40];
 };
 
-/* A heap entry is a bucket: events of equal (time, priority), chained through next in
- * seq order, keyed by the seq of the first (see queue.c). */
+/* A bucket: the events of one (time, priority), in arrival order, as an array so that
+ * taking the next one is a sequential read and the loop can fetch the events a few
+ * places ahead before it gets to them (see queue.c). Buckets are pooled with their
+ * arrays. */
+typedef struct simi_bucket simi_bucket;
+struct simi_bucket {
+    sim_event **ev;         /* the array */
+    sim_event **rest;       /* queued after the head (the heap entry's): rest..end */
+    sim_event **end, **limit; /* one past the last queued, one past the array */
+    simi_bucket *next_free;
+    simi_bucket *next_all;  /* every bucket of the queue, to free them */
+};
+
+/* A heap entry: one bucket, keyed by its (time, priority, seq of the bucket). Its first
+ * queued event is kept here too, so taking it is one load, and the next one's is read
+ * while this one runs. */
 typedef struct {
     double time;
-    uint64_t key;     /* priority << 62 | seq of the bucket's first event */
-    sim_event *head;  /* the bucket's first event */
+    uint64_t key;     /* priority << 62 | seq of the bucket */
+    sim_event *head;  /* the bucket's first queued event */
+    simi_bucket *b;
 } simi_heap_entry;
 
 typedef struct {
@@ -113,15 +130,24 @@ typedef struct {
     int last_open;
     double last_time;
     uint64_t last_key;
-    sim_event *last_tail;
+    simi_bucket *last;
     uint64_t seq;
+    simi_bucket *free_buckets;
+    simi_bucket *all_buckets;
 } simi_evq;
 
-/* A chunk of pooled objects, kept to be freed with the environment. */
+/* A chunk of pooled objects, kept to be freed with the environment. Its objects start
+ * at the first 64-byte boundary after the header, so an event is one cache line and a
+ * process's hot lines are whole (allocate SIMI_CHUNK_BYTES). */
 typedef struct simi_chunk simi_chunk;
 struct simi_chunk {
     simi_chunk *next;
 };
+#define SIMI_CHUNK_BYTES(n, size) (sizeof(simi_chunk) + 63 + (n) * (size))
+static inline void *simi_chunk_objects(simi_chunk *c)
+{
+    return (void *)(((uintptr_t)(c + 1) + 63) & ~(uintptr_t)63);
+}
 
 typedef struct simi_condition simi_condition;
 
@@ -268,13 +294,16 @@ int simi_evq_push_bucket(simi_evq *q, sim_event *ev, double time, int priority, 
 void simi_evq_drop_top(simi_evq *q);
 double simi_evq_peek(const simi_evq *q, double now);
 
+int simi_evq_append_grow(simi_evq *q, sim_event *ev); /* the newest bucket is full */
+
 /* Schedule ev at (time, priority): joins the newest bucket when the key matches. */
 static inline int simi_evq_push(simi_evq *q, sim_event *ev, double time, int priority)
 {
-    ev->next = NULL;
     if (q->last_open && q->last_time == time && (int)(q->last_key >> 62) == priority) {
-        q->last_tail->next = ev;
-        q->last_tail = ev;
+        simi_bucket *b = q->last;
+        if (__builtin_expect(b->end == b->limit, 0))
+            return simi_evq_append_grow(q, ev);
+        *b->end++ = ev;
         return 0;
     }
     /* Only buckets need a seq: the order within one is the order of arrival. */
@@ -342,11 +371,21 @@ static inline sim_event *simi_evq_pop(simi_evq *q, double now, double *time)
     if (q->len == 0)
         return NULL;
     simi_heap_entry *top = &q->heap[0];
+    simi_bucket *b = top->b;
     ev = top->head;
     *time = top->time;
-    if (!(top->head = ev->next))
+    if (b->rest == b->end)
         simi_evq_drop_top(q);
+    else
+        top->head = *b->rest++;
     return ev;
+}
+
+/* The event at the head of the heap's first bucket (the queue's next unless a lane holds
+ * one at now), or NULL when the heap is empty. */
+static inline sim_event *simi_evq_heap_next(const simi_evq *q)
+{
+    return q->len ? q->heap[0].head : NULL;
 }
 
 /* coro.c */

@@ -138,21 +138,33 @@ SIMI_INLINE void simi_switch(sim_env *env, sim_proc *self, sim_proc *to, int fin
 }
 
 /* With thousands of processes each wakeup touches a process and a stack that are not in
- * cache (nor in the TLB). The next event of the bucket is known when this one is popped:
- * fetch its process now and, when that one is a sleep whose process was fetched one wakeup
- * earlier, the top of its stack, so both arrive while this wakeup runs. */
-SIMI_INLINE void simi_prefetch_next(const sim_event *next)
+ * cache (nor in the TLB). The events due next are known: the rest of the bucket the loop
+ * takes them from. So it fetches the event (and the line of its process the switch reads)
+ * SIMI_AHEAD_FAR wakeups ahead, and once that has arrived, SIMI_AHEAD_NEAR wakeups ahead,
+ * the top of that process's stack: both are in cache when their turn comes. */
+#ifndef SIMI_AHEAD_NEAR
+#define SIMI_AHEAD_NEAR 4
+#endif
+#ifndef SIMI_AHEAD_FAR
+#define SIMI_AHEAD_FAR 8
+#endif
+
+SIMI_INLINE void simi_prefetch_ahead(const simi_bucket *b)
 {
-    if (!next)
-        return;
-    if (next->next) { /* two ahead: the process (its timeout is part of it) */
-        __builtin_prefetch(next->next);
-        __builtin_prefetch((const char *)next->next + 64);
-    }
-    if (next->kind == SIMI_SLEEP) { /* one ahead: the top of its stack */
-        const sim_proc *p = next->aux;
-        __builtin_prefetch(p->ctx);
-        __builtin_prefetch((const char *)p->ctx + 64);
+    if (b->end - b->rest <= SIMI_AHEAD_FAR)
+        return; /* the last few of a bucket: not worth a second test */
+    const char *far = (const char *)b->rest[SIMI_AHEAD_FAR];
+    __builtin_prefetch(far); /* one line (pools align events) */
+    /* If it is a sleep (most are), its process's switch line, the one before it:
+     * prefetching a wrong address is harmless. */
+    _Static_assert(offsetof(sim_proc, sleep_ev) - offsetof(sim_proc, ctx) == 64,
+                   "the switch line is just before the sleep timeout");
+    __builtin_prefetch(far - 64);
+    const sim_event *near = b->rest[SIMI_AHEAD_NEAR];
+    if (near->kind == SIMI_SLEEP) {
+        const char *top = ((const sim_proc *)near->aux)->ctx;
+        __builtin_prefetch(top);
+        __builtin_prefetch(top + 64);
     }
 }
 
@@ -169,12 +181,15 @@ SIMI_INLINE sim_proc *simi_next(sim_env *env)
         sim_event *ev = top->head;
         sim_proc *p = ev->aux;
         if (ev->kind == SIMI_SLEEP && p->target == ev) {
+            simi_bucket *b = top->b;
             env->now = top->time;
             env->processed++;
-            if (!(top->head = ev->next))
+            if (b->rest == b->end) {
                 simi_evq_drop_top(q);
-            else
-                simi_prefetch_next(ev->next);
+            } else {
+                top->head = *b->rest++;
+                simi_prefetch_ahead(b);
+            }
             ev->state = SIMI_PROCESSED; /* reusable from here on */
             ev->refs = 0;
             p->wake = ev;
