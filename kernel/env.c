@@ -219,6 +219,24 @@ static __attribute__((noinline)) int must_return(sim_env *env)
     return 0;
 }
 
+/* Hand ev over to p, one of its waiting processes. When p is ev's last callback, ev is
+ * finished here rather than at the loop's next entry: p holds a reference and will
+ * receive a failure, which defuses it, so nothing is left to do for ev, and the next
+ * wait can take the inline path (switch.h). A pooled sleep goes back to its pool only
+ * at the next entry: its process still reads it as its wake. */
+static inline sim_proc *hand_over(sim_env *env, sim_event *ev, simi_waiter *w)
+{
+    sim_proc *p = simi_proc_of_waiter(w);
+    p->wake = ev;
+    if (!env->cur_rest && ev->kind != SIMI_SLEEP_POOLED) {
+        if (!ev->ok)
+            ev->defused = 1;
+        env->cur = NULL;
+        simi_event_release(ev); /* the queue's; p keeps its own */
+    }
+    return p;
+}
+
 /* The whole loop (switch.h's simi_next is its inline case): first the rest of the current
  * event's callbacks (its waiters were detached when it was processed, as SimPy swaps
  * callbacks for None, so a waiter added from inside a callback sees a processed event and
@@ -233,11 +251,8 @@ sim_proc *simi_next_slow(sim_env *env)
             simi_waiter *w;
             while ((w = env->cur_rest)) {
                 env->cur_rest = w->next;
-                if (w->fn == simi_proc_resume_cb) {
-                    sim_proc *p = simi_proc_of_waiter(w);
-                    p->wake = ev;
-                    return p;
-                }
+                if (w->fn == simi_proc_resume_cb)
+                    return hand_over(env, ev, w);
                 w->fn(w, ev);
             }
             if (finish_event(env, ev) != 0)
@@ -298,9 +313,7 @@ sim_proc *simi_next_slow(sim_env *env)
         /* The first waiter is most often the only one, a process: no list walk. */
         if (w && w->fn == simi_proc_resume_cb) {
             env->cur_rest = w->next;
-            sim_proc *p = simi_proc_of_waiter(w);
-            p->wake = ev;
-            return p;
+            return hand_over(env, ev, w);
         }
         env->cur_rest = w;
     }
