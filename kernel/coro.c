@@ -295,7 +295,7 @@ void simi_coro_release(sim_env *env, sim_proc *p)
 
 void simi_report_overflow(sim_env *env, sim_proc *p)
 {
-    env->broken = SIM_EOVERFLOW;
+    simi_break(env, SIM_EOVERFLOW);
     snprintf(env->message, sizeof env->message,
              "stack overflow in process '%s' (stack size %zu bytes); "
              "raise sim_config.stack_size",

@@ -121,7 +121,7 @@ int simi_mem_over(sim_env *env, size_t bytes)
         v /= 1024;
         u++;
     }
-    env->broken = SIM_ENOMEM;
+    simi_break(env, SIM_ENOMEM);
     simi_misuse(env, SIM_ENOMEM,
                 "replication exceeded its memory budget of %zu %s (%zu processes alive, %zu bytes held, "
                 "%zu more wanted)",
@@ -134,13 +134,13 @@ int simi_mem_over(sim_env *env, size_t bytes)
 void simi_stop_fire(sim_event *ev)
 {
     if ((uintptr_t)ev->aux == ev->env->run_id)
-        ev->env->stop = 1;
+        ev->env->halt.why.stop = 1;
 }
 
 static void until_fired(simi_waiter *w, sim_event *ev)
 {
     (void)w;
-    ev->env->stop = 1;
+    ev->env->halt.why.stop = 1;
 }
 
 /* A failed event that nobody handled ends the run, as SimPy's step raises its exception. */
@@ -205,13 +205,13 @@ int simi_settle_current(sim_env *env)
 static __attribute__((noinline)) int must_return(sim_env *env)
 {
     /* sim_step takes its one event whatever a previous run's stop left behind. */
-    if ((env->stop && !env->once) || env->broken)
+    if ((env->halt.why.stop && !env->halt.why.once) || env->broken)
         return 1;
     if (simi_stop_requested(env)) {
         env->loop_st = simi_misuse(env, SIM_ESTOPPED, "stopped");
         return 1;
     }
-    if (env->once) {
+    if (env->halt.why.once) {
         if (env->once_done)
             return 1;
         env->once_done = 1;
@@ -245,7 +245,26 @@ static inline sim_proc *hand_over(sim_env *env, sim_event *ev, simi_waiter *w)
  * events. */
 sim_proc *simi_next_slow(sim_env *env)
 {
-    sim_event *ev = env->cur;
+    /* The now lane's head next, resuming its only waiter, a process (a signal between
+     * two processes, a granted request): the general path below, without its tests. */
+    simi_evq *q = &env->queue;
+    sim_event *ev = q->now_head;
+    if (ev && !env->cur && !q->urg_head && !simi_loop_halts(env) &&
+        simi_evq_top_at(q, env->now) > SIM_NORMAL) {
+        simi_waiter *w = ev->waiters;
+        if (w && !w->next && w->fn == simi_proc_resume_cb && ev->kind < SIMI_INTERRUPT) {
+            if (!(q->now_head = ev->next))
+                q->now_tail = NULL;
+            env->processed++;
+            ev->state = SIMI_PROCESSED;
+            ev->waiters = NULL;
+            ev->wtail = &ev->waiters;
+            env->cur = ev;
+            env->cur_rest = NULL;
+            return hand_over(env, ev, w);
+        }
+    }
+    ev = env->cur;
     for (;;) {
         if (ev) {
             simi_waiter *w;
@@ -336,14 +355,14 @@ static sim_status check_can_run(sim_env *env, const char *fn)
 static __attribute__((noinline)) sim_status run_loop(sim_env *env, int once)
 {
     env->loop_st = SIM_OK;
-    env->once = once;
+    env->halt.why.once = (uint8_t)once;
     env->once_done = 0;
     env->on_stack = NULL;
     sim_proc *p = simi_next_slow(env);
     if (p)
         simi_switch(env, NULL, p, 0);
     env->active = NULL;
-    env->once = 0;
+    env->halt.why.once = 0;
     return env->loop_st;
 }
 
@@ -360,7 +379,7 @@ static sim_status guarded(sim_env *env, int once)
         env->active = NULL;
         env->on_stack = NULL;
         env->cur = NULL;
-        env->once = 0;
+        env->halt.why.once = 0;
         simi_coro_leave_run(env);
         simi_fp_restore(fp); /* the signal handler ran with a reset MXCSR */
         return SIM_EOVERFLOW;
@@ -377,7 +396,7 @@ sim_status sim_run(sim_env *env, double until)
     if (st != SIM_OK)
         return st;
     env->run_id++;
-    env->stop = 0;
+    env->halt.why.stop = 0;
     if (until >= 0 || isnan(until)) {
         if (!(until > env->now))
             return simi_misuse(env, SIM_EINVAL, "sim_run: until (%g) must be later than now (%g)",
@@ -399,7 +418,7 @@ sim_status sim_run_until_event(sim_env *env, sim_event *ev, void **value)
     if (st != SIM_OK)
         return st;
     env->run_id++;
-    env->stop = 0;
+    env->halt.why.stop = 0;
     if (ev->state != SIMI_PROCESSED) {
         env->until_waiter.fn = until_fired;
         sim_ref(ev);

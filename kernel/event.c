@@ -70,7 +70,7 @@ void simi_schedule_failed(sim_event *ev)
     ev->refs--;
     if (ev->env->broken)
         return; /* over its memory budget: keep that message */
-    ev->env->broken = SIM_ENOMEM;
+    simi_break(ev->env, SIM_ENOMEM);
     simi_misuse(ev->env, SIM_ENOMEM, "out of memory scheduling an event");
 }
 

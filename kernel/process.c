@@ -1,9 +1,9 @@
 /* Processes: coroutines that wait on events, are events themselves, and can be
  * interrupted, with SimPy's Process/Initialize/Interruption semantics.
  *
- * A process holds one reference on itself while its function runs (dropped by the
- * scheduler after its last switch), one on the event it waits for, and its creator may
- * hold a handle. Interruptions hold their target until they are processed.           */
+ * A process holds one reference on itself while its function runs (dropped by whoever
+ * it hands over to after its last switch), one on the event it waits for, and its
+ * creator may hold a handle. Interruptions hold their target until they are processed.           */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -270,10 +270,12 @@ inline __attribute__((always_inline)) sim_status sim_wait(sim_proc *self, sim_ev
 }
 
 /* A sleep's timeout is private to its process, so it needs no waiter list: the event
- * names its sleeper (aux) and the scheduler resumes the sleeper directly if it still
- * waits for this very event. Each process owns one such event and reuses it sleep after
- * sleep; only an interrupted sleep leaves it queued (stale, ignored when it fires, with
- * a reference keeping the process), and the next sleep then takes one from the pool. */
+ * names its sleeper (aux) and the loop resumes the sleeper directly if it still waits
+ * for this very event (in place, without a switch, when it is the sleeper's own loop
+ * that takes it). Each process owns one such event and reuses it sleep after sleep; only
+ * an interrupted sleep leaves it queued (stale, ignored when it fires, with a reference
+ * keeping the process), and the next sleep then takes one from the pool. */
+
 /* sim_sleep while its own event is still queued (an interrupted sleep): one from the
  * pool, NULL when out of memory. */
 static __attribute__((noinline)) sim_event *pooled_sleep_event(sim_env *env, sim_proc *self)

@@ -198,8 +198,9 @@ void sim_proc_unref(sim_proc *p);
  * CPUs stall at every switch between contexts whose MXCSR differs even in a sticky flag.
  * So inside a process fetestexcept() reports every exception raised: to test an
  * operation, feclearexcept() before it (the process then keeps its own flags, at some cost
- * per switch until they are all raised again). Hooks run on the scheduler side and see the
- * same. sim_run and sim_step give the caller back the exception flags it had. */
+ * per switch until they are all raised again). Hooks, run by the event loop on the stack
+ * of whichever process waited last, see the same. sim_run and sim_step give the caller
+ * back the exception flags it had. */
 
 /* Wait for `ev` from inside the running process `self`. SIM_OK: *value (may be NULL) gets
  * the event's value. SIM_FAILED: the event failed, sim_error(ev) says with what (the

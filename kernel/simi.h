@@ -163,8 +163,16 @@ struct sim_env {
     simi_waiter *cur_rest;   /* its callbacks not run yet */
     sim_proc *on_stack;      /* whose stack this thread runs on (NULL: the caller's) */
     sim_status loop_st;      /* why the loop returned to the scheduler side */
-    int stop;                /* the current run must return */
-    int once;                /* inside sim_step: one event, then return */
+    /* Why the loop must look closer before it takes another event, in one word so that
+     * its inline path tests them all at once (simi_loop_halts). */
+    union {
+        struct {
+            uint8_t stop;    /* the current run must return */
+            uint8_t once;    /* inside sim_step: one event, then return */
+            uint8_t broken;  /* env->broken is set */
+        } why;
+        uint32_t any;
+    } halt;
     int once_done;           /* sim_step: that event was taken */
     simi_fcontext sched_ctx; /* the scheduler's suspended context while a process runs */
     void *sched_stack_bottom;
@@ -191,7 +199,7 @@ struct sim_env {
     size_t mem_limit;        /* sim_config.memory_limit; 0: none */
     size_t mem_used;         /* bytes charged by simi_mem_charge */
     int error;               /* error of a failed run */
-    sim_status broken;       /* SIM_EOVERFLOW once a stack overflowed */
+    sim_status broken;       /* SIM_EOVERFLOW once a stack overflowed (set with simi_break) */
     simi_waiter until_waiter;
     sim_event *until_event;
 
@@ -221,7 +229,14 @@ static inline int simi_stop_requested(const sim_env *env)
  * A new reason to stop between events belongs here and in simi_next_slow. */
 static inline int simi_loop_halts(const sim_env *env)
 {
-    return env->stop | env->once | (int)env->broken | simi_stop_requested(env);
+    return (int)env->halt.any | simi_stop_requested(env);
+}
+
+/* Make the environment unusable with status st (it keeps the first reason). */
+static inline void simi_break(sim_env *env, sim_status st)
+{
+    env->broken = st;
+    env->halt.why.broken = 1;
 }
 
 /* env.c */
