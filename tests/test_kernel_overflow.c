@@ -119,6 +119,29 @@ static void overflow_then_run_again(FILE *out)
     sim_env_free(env);
 }
 
+/* A hook that overflows: the loop runs it on the stack of the process that waited last
+ * (one switch per wakeup), so the overflow is that stack's and is reported as such. */
+static void recurse_in_hook(sim_hook *h, sim_event *ev)
+{
+    (void)h;
+    (void)ev;
+    recurse(1 << 20);
+}
+
+static void overflow_in_a_hook(FILE *out)
+{
+    sim_config cfg = {.stack_size = STACK};
+    sim_env *env = sim_env_new(&cfg);
+    static sim_hook hook = {.fn = recurse_in_hook};
+    sim_event *t = sim_timeout(env, 1.5, NULL);
+    sim_event_hook(t, &hook);
+    sim_spawn(env, "host", tick_forever, NULL);
+    report(out, env, sim_run(env, -1));
+    fprintf(out, "at %s\n", NOW(env));
+    sim_unref(t);
+    sim_env_free(env);
+}
+
 /* Other environments are not affected: a healthy environment in the same process runs
  * normally after another one overflowed. */
 static void overflow_then_other_env(FILE *out)
@@ -241,6 +264,20 @@ static void test_stack_overflow_returns_eoverflow_naming_the_process(void **stat
 }
 
 /* The size the user configured (and should raise), not the rounded-up mapping. */
+static void test_stack_overflow_in_a_hook_run_on_a_process_stack_is_reported(void **state)
+{
+    (void)state;
+#ifdef KTEST_ASAN
+    SKIP_UNDER_ASAN();
+#else
+    char *text = run_in_child(overflow_in_a_hook);
+    assert_non_null(strstr(text, "status stack overflow\n"));
+    assert_non_null(strstr(text, "'host'"));
+    assert_non_null(strstr(text, "at 1.5\n"));
+    free(text);
+#endif
+}
+
 static void test_stack_overflow_message_gives_the_configured_stack_size(void **state)
 {
     (void)state;
@@ -354,6 +391,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stack_overflow_returns_eoverflow_naming_the_process),
         cmocka_unit_test(test_stack_overflow_message_gives_the_configured_stack_size),
+        cmocka_unit_test(test_stack_overflow_in_a_hook_run_on_a_process_stack_is_reported),
         cmocka_unit_test(test_environment_refuses_to_run_after_a_stack_overflow),
         cmocka_unit_test(test_other_environments_run_normally_after_one_overflowed),
         cmocka_unit_test(test_stack_overflow_is_reported_after_the_sigsegv_handler_was_reset),
