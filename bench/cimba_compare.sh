@@ -88,10 +88,8 @@ ratio() { # ratio A B: A/B with two decimals, or "-" when either is missing
 # Which Cimba build this is: a PGO (benchopt) or debug build is another comparison.
 opts=$cimba/meson-info/intro-buildoptions.json
 opt() { [ -r "$opts" ] && sed -n "s/.*\"name\": \"$1\", \"value\": \"\([a-z0-9]*\)\".*/\1/p" "$opts"; }
-cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
-cpu_id=$(lscpu 2>/dev/null | awk -F: '/^CPU family/ { gsub(/ /, "", $2); f = $2 }
-    /^Model:/ { gsub(/ /, "", $2); m = $2 } END { if (f != "") printf "family %s model %s", f, m }')
-virt=$(lscpu 2>/dev/null | sed -n 's/^Hypervisor vendor: *//p' | head -1)
+# shellcheck source=bench/cpu.sh
+. "$here/cpu.sh" # cpu, cpu_id, virt
 echo "procsim vs Cimba MM1_single, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc 2>/dev/null || echo '?') cores, load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 echo "CPU: ${cpu:-unknown}${cpu_id:+ ($cpu_id)}${virt:+, $virt guest}"
 echo "Cimba: $cimba_bin (buildtype $(opt buildtype || echo '?'), benchopt $(opt benchopt || echo '?'))"

@@ -89,12 +89,8 @@ else
     echo "SimPy unavailable ($python -c 'import simpy' failed; Debian: python3-simpy3): SimPy lines skipped"
 fi
 
-# The CPU goes with every figure: rates differ several-fold between x86 models (see
-# bench/README.md on the MXCSR stall).
-cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
-cpu_id=$(lscpu 2>/dev/null | awk -F: '/^CPU family/ { gsub(/ /, "", $2); f = $2 }
-    /^Model:/ { gsub(/ /, "", $2); m = $2 } END { if (f != "") printf "family %s model %s", f, m }')
-virt=$(lscpu 2>/dev/null | sed -n 's/^Hypervisor vendor: *//p' | head -1)
+# shellcheck source=bench/cpu.sh
+. "$(dirname "$0")/cpu.sh" # cpu, cpu_id, virt
 echo "procsim vs SimPy, $(date '+%Y-%m-%d %H:%M'), $(nproc 2>/dev/null || echo '?') cores, load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 echo "CPU: ${cpu:-unknown}${cpu_id:+ ($cpu_id)}${virt:+, $virt guest}"
 echo "C programs: best of $repeat runs; SimPy: one run; same arguments on both sides."
