@@ -291,11 +291,19 @@ static inline sim_event *simi_event_alloc(sim_env *env, int kind)
     return ev;
 }
 void simi_event_destroy(sim_event *ev);
-/* Drop one reference; the last one returns the event to its pool. */
+/* Drop one reference; the last one returns the event to its pool (plain events and
+ * timeouts, most of them, right here). */
 static inline void simi_event_release(sim_event *ev)
 {
-    if (--ev->refs == 0)
-        simi_event_destroy(ev);
+    if (--ev->refs == 0) {
+        if (ev->kind <= SIMI_TIMEOUT) {
+            sim_env *env = ev->env;
+            ev->next = env->free_events;
+            env->free_events = ev;
+        } else {
+            simi_event_destroy(ev);
+        }
+    }
 }
 void simi_schedule_failed(sim_event *ev);
 void simi_add_waiter(sim_event *ev, simi_waiter *w);
