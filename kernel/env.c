@@ -243,10 +243,13 @@ static inline sim_proc *hand_over(sim_env *env, sim_event *ev, simi_waiter *w)
  * resumes at once), then event after event in (time, priority, seq) order, until one
  * resumes a process. Stop requests, sim_step's one event and errors are checked between
  * events. */
+static __attribute__((noinline)) sim_proc *next_general(sim_env *env);
+
 sim_proc *simi_next_slow(sim_env *env)
 {
     /* The now lane's head next, resuming its only waiter, a process (a signal between
-     * two processes, a granted request): the general path below, without its tests. */
+     * two processes, a granted request): the general path, without its tests. Apart, so
+     * that this case does without the general path's frame (it calls and saves more). */
     simi_evq *q = &env->queue;
     sim_event *ev = q->now_head;
     if (ev && !env->cur && !q->urg_head && !simi_loop_halts(env) &&
@@ -264,7 +267,12 @@ sim_proc *simi_next_slow(sim_env *env)
             return hand_over(env, ev, w);
         }
     }
-    ev = env->cur;
+    return next_general(env);
+}
+
+static sim_proc *next_general(sim_env *env)
+{
+    sim_event *ev = env->cur;
     for (;;) {
         if (ev) {
             simi_waiter *w;
