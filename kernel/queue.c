@@ -101,44 +101,50 @@ __attribute__((noinline)) int simi_evq_append_grow(simi_evq *q, sim_event *ev)
     return 0;
 }
 
-static simi_bucket *bucket_get(simi_evq *q)
+/* A new bucket for the pool, when it is empty (0, or -1 out of memory). */
+static __attribute__((noinline, cold)) int bucket_new(simi_evq *q)
 {
-    simi_bucket *b = q->free_buckets;
-    if (b) {
-        q->free_buckets = b->next_free;
-        return b;
-    }
-    if (simi_mem_charge(env_of(q), sizeof *b) != 0)
-        return NULL;
-    b = calloc(1, sizeof *b);
+    if (simi_mem_charge(env_of(q), sizeof(simi_bucket)) != 0)
+        return -1;
+    simi_bucket *b = calloc(1, sizeof *b);
     if (!b)
-        return NULL;
+        return -1;
     if (grow_bucket(q, b) != 0) {
         free(b);
-        return NULL;
+        return -1;
     }
     b->next_all = q->all_buckets;
     q->all_buckets = b;
-    return b;
+    b->next_free = q->free_buckets;
+    q->free_buckets = b;
+    return 0;
+}
+
+/* Double the heap (0, or -1 out of memory). */
+static __attribute__((noinline, cold)) int heap_grow(simi_evq *q)
+{
+    if (simi_mem_charge(env_of(q), q->cap * sizeof *q->heap) != 0)
+        return -1;
+    simi_heap_entry *grown = realloc(q->heap, 2 * q->cap * sizeof *grown);
+    if (!grown)
+        return -1;
+    q->heap = grown;
+    q->cap *= 2;
+    return 0;
 }
 
 /* Slow path of simi_evq_push (simi.h): the event opens a new bucket. Out of line, so
- * that sim_sleep stays small enough to be inlined into models (switch.h). */
+ * that sim_sleep stays small enough to be inlined into models (switch.h); its own rare
+ * paths out of line too, so the common one saves no registers. */
 __attribute__((noinline)) int simi_evq_push_bucket(simi_evq *q, sim_event *ev, double time,
                                                    int priority, uint64_t seq)
 {
-    if (q->len == q->cap) {
-        if (simi_mem_charge(env_of(q), q->cap * sizeof *q->heap) != 0)
-            return -1;
-        simi_heap_entry *grown = realloc(q->heap, 2 * q->cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        q->heap = grown;
-        q->cap *= 2;
-    }
-    simi_bucket *b = bucket_get(q);
-    if (!b)
+    if (__builtin_expect(q->len == q->cap, 0) && heap_grow(q) != 0)
         return -1;
+    if (__builtin_expect(!q->free_buckets, 0) && bucket_new(q) != 0)
+        return -1;
+    simi_bucket *b = q->free_buckets;
+    q->free_buckets = b->next_free;
     b->rest = b->end = b->ev; /* ev itself is the heap entry's head */
     uint64_t key = (uint64_t)priority << SEQ_BITS | seq;
     q->heap[q->len] = (simi_heap_entry){time, key, ev, b};
