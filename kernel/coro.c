@@ -191,7 +191,7 @@ fail:
     return NULL;
 }
 
-static int grow_stack_pool(sim_env *env)
+static __attribute__((noinline, cold)) int grow_stack_pool(sim_env *env)
 {
     size_t page = page_size();
     /* One extra page leaves room to colour the stack tops (see simi_coro_start). */
@@ -242,16 +242,19 @@ static void proc_entry(simi_transfer t);
  * hold, so the budget does not depend on which pages a run touched), once per stack at
  * the peak of live processes: not per slab, whose size depends on the guard budget that
  * all threads share, which would make a budget failure depend on -j. */
-static int charge_stack(sim_env *env)
+static __attribute__((noinline, cold)) int charge_new_stack(sim_env *env)
 {
-    if (env->stacks_live < env->stacks_charged)
-        return 0;
     size_t page = page_size();
     size_t usable = (env->stack_size + page - 1) / page * page + page;
     if (simi_mem_charge(env, usable + page + sizeof(simi_stack)) != 0)
         return -1;
     env->stacks_charged++;
     return 0;
+}
+
+static inline int charge_stack(sim_env *env)
+{
+    return env->stacks_live < env->stacks_charged ? 0 : charge_new_stack(env);
 }
 
 int simi_coro_start(sim_env *env, sim_proc *p)

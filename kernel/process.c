@@ -12,23 +12,29 @@
 
 #define PROCS_PER_CHUNK 64
 
+/* A chunk of processes for the pool (0, or -1 out of memory). */
+static __attribute__((noinline, cold)) int proc_pool_grow(sim_env *env)
+{
+    size_t bytes = SIMI_CHUNK_BYTES(PROCS_PER_CHUNK, sizeof(sim_proc));
+    if (simi_mem_charge(env, bytes) != 0)
+        return -1;
+    simi_chunk *c = malloc(bytes);
+    if (!c)
+        return -1;
+    c->next = env->chunks;
+    env->chunks = c;
+    sim_proc *ps = simi_chunk_objects(c);
+    for (size_t i = 0; i < PROCS_PER_CHUNK; i++) {
+        ps[i].ev.next = (sim_event *)env->free_procs;
+        env->free_procs = &ps[i];
+    }
+    return 0;
+}
+
 static sim_proc *proc_alloc(sim_env *env)
 {
-    if (!env->free_procs) {
-        size_t bytes = SIMI_CHUNK_BYTES(PROCS_PER_CHUNK, sizeof(sim_proc));
-        if (simi_mem_charge(env, bytes) != 0)
-            return NULL;
-        simi_chunk *c = malloc(bytes);
-        if (!c)
-            return NULL;
-        c->next = env->chunks;
-        env->chunks = c;
-        sim_proc *ps = simi_chunk_objects(c);
-        for (size_t i = 0; i < PROCS_PER_CHUNK; i++) {
-            ps[i].ev.next = (sim_event *)env->free_procs;
-            env->free_procs = &ps[i];
-        }
-    }
+    if (__builtin_expect(!env->free_procs, 0) && proc_pool_grow(env) != 0)
+        return NULL;
     sim_proc *p = env->free_procs;
     env->free_procs = (sim_proc *)p->ev.next;
     return p;
