@@ -80,6 +80,11 @@ static const char *read_provenance(const char *s, size_t len, provenance *p)
     if (len < tag || memcmp(s, prov_tag, tag) != 0)
         return "no provenance line (# procsim VERSION experiment=... seed=... crn=... "
                "params=...): merge takes the per-replication files procsim run writes";
+    /* procsim writes printable words and spaces: a stray CR (or any control byte) would
+     * come out of merge one CR shorter, and a merged file must merge to itself. */
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            return "the provenance line has a control character";
     const char *c = s + tag, *end = s + len, *w;
     int have = 0;
     if (word(&c, end, &w) == 0)

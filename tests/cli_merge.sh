@@ -38,6 +38,9 @@ refused "trailing comma" "comma.csv' line 3: 12 fields where the header has 11" 
 sed '3s/,0.5,/,"0.5,/' "$dir/r1.csv" >"$dir/quote.csv"
 refused "open quote" "quote.csv' line 3: a quoted field that starts here is never closed" \
     "$dir/r0.csv" "$dir/quote.csv"
+sed '1s/$/\r\r/' "$dir/r1.csv" >"$dir/cr.csv" # one CR ends a CRLF line; two are a stray one
+refused "a stray CR" "cr.csv' line 1: the provenance line has a control character" \
+    "$dir/r0.csv" "$dir/cr.csv"
 tail -n +2 "$dir/r1.csv" >"$dir/bare.csv"
 refused "no provenance line" "bare.csv' line 1: no provenance line" "$dir/r0.csv" "$dir/bare.csv"
 
