@@ -192,8 +192,7 @@ SIMI_INLINE sim_status wait_on(sim_env *env, sim_proc *self, sim_event *ev, void
 {
     ev->refs++;
     self->target = ev;
-    self->resume.fn = simi_proc_resume_cb;
-    simi_add_waiter(ev, &self->resume);
+    simi_add_waiter(ev, &self->resume); /* resume.fn is set once, at the start */
     simi_yield(env, self);
 
     self->target = NULL;
