@@ -404,13 +404,6 @@ static inline sim_event *simi_evq_pop(simi_evq *q, double now, double *time)
     return ev;
 }
 
-/* The event at the head of the heap's first bucket (the queue's next unless a lane holds
- * one at now), or NULL when the heap is empty. */
-static inline sim_event *simi_evq_heap_next(const simi_evq *q)
-{
-    return q->len ? q->heap[0].head : NULL;
-}
-
 /* coro.c */
 int simi_coro_start(sim_env *env, sim_proc *p);   /* give p a stack and an entry context */
 void simi_coro_release(sim_env *env, sim_proc *p);
