@@ -262,9 +262,13 @@ sim_proc *simi_next_slow(sim_env *env)
             ev->state = SIMI_PROCESSED;
             ev->waiters = NULL;
             ev->wtail = &ev->waiters;
-            env->cur = ev;
-            env->cur_rest = NULL;
-            return hand_over(env, ev, w);
+            /* hand_over's early finish, which always applies here (no current event) */
+            sim_proc *p = simi_proc_of_waiter(w);
+            p->wake = ev;
+            if (!ev->ok)
+                ev->defused = 1;
+            simi_event_release(ev); /* the queue's; p keeps its own */
+            return p;
         }
     }
     return next_general(env);
