@@ -98,6 +98,24 @@ echo
 
 # workload NAME RATE_FIELD ARGS [c-only]: one row of the table (C best-of-N, SimPy once
 # unless c-only).
+
+# floor_vs LABEL NAME ARGS: runs bench_NAME (best of repeat) and prints its line after
+# LABEL; vs_ratio gets procsim's rate ($c_rate) over it, or - when it is not there.
+floor_vs() {
+    vs_ratio=-
+    if [ ! -x "$bin/bench_$2" ]; then
+        echo "$1 $bin/bench_$2 not built (needs $shared/bench/floor/$2.c)"
+        return
+    fi
+    # shellcheck disable=SC2086 # args are words on purpose
+    if vs_line=$(best wakeups_per_s "$bin/bench_$2" $3); then
+        echo "$1 $vs_line"
+        vs_ratio=$(ratio "$c_rate" "$(field "$vs_line" wakeups_per_s)")
+    else
+        echo "$vs_line"
+    fi
+}
+
 workload() {
     name=$1 rate_field=$2 args=$3 c_only=${4:-}
     c_rate='' py_rate=''
@@ -125,28 +143,10 @@ workload() {
     fi
     floor_ratio=- handoff_ratio=-
     if [ "$name" = timeouts ]; then
-        if [ -x "$bin/bench_floor" ]; then
-            # shellcheck disable=SC2086
-            if floor_line=$(best wakeups_per_s "$bin/bench_floor" $args); then
-                echo "floor:   $floor_line"
-                floor_ratio=$(ratio "$c_rate" "$(field "$floor_line" wakeups_per_s)")
-            else
-                echo "$floor_line"
-            fi
-        else
-            echo "floor:   $bin/bench_floor not built (needs $shared/bench/floor/floor.c)"
-        fi
-        if [ -x "$bin/bench_floor_handoff" ]; then
-            # shellcheck disable=SC2086
-            if handoff_line=$(best wakeups_per_s "$bin/bench_floor_handoff" $args); then
-                echo "handoff: $handoff_line"
-                handoff_ratio=$(ratio "$c_rate" "$(field "$handoff_line" wakeups_per_s)")
-            else
-                echo "$handoff_line"
-            fi
-        else
-            echo "handoff: $bin/bench_floor_handoff not built (needs $shared/bench/floor/floor_handoff.c)"
-        fi
+        floor_vs "floor:  " floor "$args"
+        floor_ratio=$vs_ratio
+        floor_vs "handoff:" floor_handoff "$args"
+        handoff_ratio=$vs_ratio
     fi
     printf '%-11s %-14s %-14s %-14s %14s %14s %14s\n' "$name" "$args" "${c_rate:--}" \
         "${py_rate:--}" "$(ratio "$c_rate" "$py_rate")" "$floor_ratio" "$handoff_ratio" >>"$table"

@@ -324,8 +324,7 @@ void simi_coro_after_switch(sim_env *env, sim_proc *p)
  * next releases this stack, see simi_coro_after_switch). The jumper set env->active. */
 static void proc_entry(simi_transfer t)
 {
-    sim_env *env = (uintptr_t)t.data & 1 ? (sim_env *)((uintptr_t)t.data & ~(uintptr_t)1)
-                                        : ((sim_proc *)t.data)->ev.env;
+    sim_env *env = simi_jump_env(t.data);
     sim_proc *p = env->active;
     simi_arrived(env, p, t);
     simi_proc_finish_entry(p);

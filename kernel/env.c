@@ -219,21 +219,30 @@ static __attribute__((noinline)) int must_return(sim_env *env)
     return 0;
 }
 
-/* Hand ev over to p, one of its waiting processes. When p is ev's last callback, ev is
- * finished here rather than at the loop's next entry: p holds a reference and will
- * receive a failure, which defuses it, so nothing is left to do for ev, and the next
- * wait can take the inline path (switch.h). A pooled sleep goes back to its pool only
- * at the next entry: its process still reads it as its wake. */
-static inline sim_proc *hand_over(sim_env *env, sim_event *ev, simi_waiter *w)
+/* Hand ev to w's process as its last callback: p holds a reference and will receive a
+ * failure, which defuses it, so nothing is left to do for ev but drop the queue's
+ * reference, and the next wait can take the inline path (switch.h). */
+static inline sim_proc *hand_over_last(sim_event *ev, simi_waiter *w)
 {
     sim_proc *p = simi_proc_of_waiter(w);
     p->wake = ev;
+    if (!ev->ok)
+        ev->defused = 1;
+    simi_event_release(ev); /* the queue's; p keeps its own */
+    return p;
+}
+
+/* Hand the current event ev over to p, one of its waiting processes; when p is its last
+ * callback, ev is finished here rather than at the loop's next entry. A pooled sleep goes
+ * back to its pool only at the next entry: its process still reads it as its wake. */
+static inline sim_proc *hand_over(sim_env *env, sim_event *ev, simi_waiter *w)
+{
     if (!env->cur_rest && ev->kind != SIMI_SLEEP_POOLED) {
-        if (!ev->ok)
-            ev->defused = 1;
         env->cur = NULL;
-        simi_event_release(ev); /* the queue's; p keeps its own */
+        return hand_over_last(ev, w);
     }
+    sim_proc *p = simi_proc_of_waiter(w);
+    p->wake = ev;
     return p;
 }
 
@@ -262,13 +271,7 @@ sim_proc *simi_next_slow(sim_env *env)
             ev->state = SIMI_PROCESSED;
             ev->waiters = NULL;
             ev->wtail = &ev->waiters;
-            /* hand_over's early finish, which always applies here (no current event) */
-            sim_proc *p = simi_proc_of_waiter(w);
-            p->wake = ev;
-            if (!ev->ok)
-                ev->defused = 1;
-            simi_event_release(ev); /* the queue's; p keeps its own */
-            return p;
+            return hand_over_last(ev, w); /* its only callback, never a pooled sleep */
         }
     }
     return next_general(env);

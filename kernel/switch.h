@@ -91,6 +91,13 @@ SIMI_INLINE void *simi_jump_tag(sim_env *env, sim_proc *self)
     return self ? (void *)self : (void *)((uintptr_t)env | 1);
 }
 
+/* The environment of a jump's data (simi_jump_tag). */
+SIMI_INLINE sim_env *simi_jump_env(void *data)
+{
+    return (uintptr_t)data & 1 ? (sim_env *)((uintptr_t)data & ~(uintptr_t)1)
+                               : ((sim_proc *)data)->ev.env;
+}
+
 /* After arriving on self's stack (NULL: the scheduler side's): store the context that
  * jumped here and do the rare work it left (a broken canary, a finished process). */
 SIMI_INLINE void simi_arrived(sim_env *env, sim_proc *self, simi_transfer t)
