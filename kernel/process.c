@@ -3,7 +3,7 @@
  *
  * A process holds one reference on itself while its function runs (dropped by whoever
  * it hands over to after its last switch), one on the event it waits for, and its
- * creator may hold a handle. Interruptions hold their target until they are processed.           */
+ * creator may hold a handle. Interruptions hold their target until they are processed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
