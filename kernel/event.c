@@ -55,6 +55,9 @@ void simi_event_destroy(sim_event *ev)
     case SIMI_INTERRUPT:
         simi_event_release(ev->aux); /* the target process */
         break;
+    case SIMI_SLEEP_WATCHED:
+        simi_sleep_unwatch(ev);
+        return;
     default:
         break;
     }

@@ -24,9 +24,17 @@ sim_status sim_event_result(const sim_event *ev, void **value)
     return SIM_OK;
 }
 
+/* A sleep's event is private to its process until it is shown here; from then on others
+ * may wait on it, hook it or hold it, as on SimPy's Timeout (process.c). That changes
+ * how the kernel keeps the event, nothing a model can see, hence the const.           */
 sim_event *sim_proc_target(const sim_proc *p)
 {
-    return p && p->alive ? p->target : NULL;
+    if (!p || !p->alive)
+        return NULL;
+    sim_event *t = p->target;
+    if (t && (t->kind == SIMI_SLEEP || t->kind == SIMI_SLEEP_POOLED))
+        simi_sleep_watch((sim_proc *)p, t);
+    return t;
 }
 
 void sim_proc_unref(sim_proc *p)

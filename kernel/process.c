@@ -281,8 +281,36 @@ inline __attribute__((always_inline)) sim_status sim_wait(sim_proc *self, sim_ev
  * an interrupted sleep leaves it queued (stale, ignored when it fires, with a reference
  * keeping the process), and the next sleep then takes one from the pool. */
 
-/* sim_sleep while its own event is still queued (an interrupted sleep): one from the
- * pool, NULL when out of memory. */
+/* sim_proc_target shows p's sleep, so others may now wait on its event: it becomes an
+ * ordinary one with p as its first waiter (p waited first, as SimPy's callbacks list
+ * it), and it keeps p until its last reference goes, when simi_sleep_unwatch makes it a
+ * private sleep again (or gives a pooled one back). Until then p's next sim_sleep takes
+ * a pooled event, as after an interruption. */
+void simi_sleep_watch(sim_proc *p, sim_event *ev)
+{
+    if (ev->kind == SIMI_SLEEP)
+        p->ev.refs++; /* a pooled sleep holds p already */
+    ev->kind = SIMI_SLEEP_WATCHED;
+    ev->value = NULL; /* a Timeout's value: None */
+    ev->waiters = NULL;
+    ev->wtail = &ev->waiters;
+    simi_add_waiter(ev, &p->resume);
+}
+
+void simi_sleep_unwatch(sim_event *ev)
+{
+    sim_proc *p = ev->aux;
+    if (ev == &p->sleep_ev) {
+        ev->kind = SIMI_SLEEP;
+    } else {
+        ev->next = ev->env->free_events;
+        ev->env->free_events = ev;
+    }
+    simi_event_release(&p->ev);
+}
+
+/* sim_sleep while its own event is still queued (an interrupted sleep) or held (shown by
+ * sim_proc_target): one from the pool, NULL when out of memory. */
 static __attribute__((noinline)) sim_event *pooled_sleep_event(sim_env *env, sim_proc *self)
 {
     if (__builtin_expect(!env->free_events, 0) && simi_event_pool_grow(env) != 0)
@@ -313,7 +341,9 @@ inline __attribute__((always_inline)) sim_status sim_sleep(sim_proc *self, doubl
     if (__builtin_expect(env->active != self || !(delay >= 0), 0))
         return sleep_misuse(env, self, delay);
     sim_event *ev = &self->sleep_ev;
-    if (__builtin_expect(ev->state == SIMI_TRIGGERED, 0) &&
+    /* Its own event has a reference only while queued, or held since sim_proc_target
+     * showed it: then a pooled one. */
+    if (__builtin_expect(ev->refs != 0, 0) &&
         !(ev = pooled_sleep_event(env, self)))
         return SIM_ENOMEM;
     simi_schedule(ev, delay, SIM_NORMAL);
@@ -344,7 +374,7 @@ sim_proc *simi_interrupt_fire(sim_event *ev)
     /* Dropped if the target finished since (several interrupts at once, say). */
     if (!p->alive)
         return NULL;
-    if (p->target == &p->sleep_ev)
+    if (p->target == &p->sleep_ev && p->sleep_ev.kind == SIMI_SLEEP)
         p->ev.refs++; /* its own timeout stays queued, stale: keep p until it fires */
     else if (p->target)
         simi_remove_waiter(p->target, &p->resume);

@@ -186,7 +186,9 @@ const char *sim_proc_name(const sim_proc *p);
 int sim_proc_is_alive(const sim_proc *p); /* function has not returned yet */
 sim_env *sim_proc_env(const sim_proc *p);
 /* SimPy's Process.target: the event p is waiting on (its start event before it started),
- * or NULL (running, or finished). Borrowed: valid until p resumes; a sim_sleep shows its internal timeout. */
+ * or NULL (running, or finished). Borrowed: valid until p resumes, longer with sim_ref.
+ * During a sim_sleep it is the sleep's timeout, which others may wait on, hook or combine
+ * like any event (as SimPy's `yield proc.target`). */
 sim_event *sim_proc_target(const sim_proc *p);
 /* Drop a handle from sim_process: sim_unref(sim_proc_event(p)) in one call. */
 void sim_proc_unref(sim_proc *p);

@@ -31,14 +31,18 @@ enum { SIMI_PENDING, SIMI_TRIGGERED, SIMI_PROCESSED };
 enum {
     SIMI_PLAIN,     /* sim_event_new */
     SIMI_TIMEOUT,   /* sim_timeout */
-    SIMI_SLEEP,     /* sim_sleep: embedded in its process (aux), never has waiters */
+    SIMI_SLEEP,     /* sim_sleep: embedded in its process (aux), no waiters (until watched) */
     SIMI_SLEEP_POOLED, /* sim_sleep while its own event is still queued (interrupted) */
     SIMI_INIT,      /* starts a process (URGENT) */
     SIMI_PROCESS,   /* the event of a sim_proc */
-    /* kinds from here on need work when processed (env.c's step) */
+    /* kinds from here on need work when processed (env.c's step), or must keep off the
+     * loop's fast paths */
     SIMI_INTERRUPT, /* delivers an interruption (URGENT); aux = target process */
     SIMI_STOP,      /* run(until): stops the run (URGENT) */
     SIMI_CONDITION, /* all_of / any_of */
+    SIMI_SLEEP_WATCHED, /* a sleep's event after sim_proc_target showed it: an ordinary
+                         * event with waiters (its sleeper first); it holds its sleeper
+                         * (aux) until its last reference goes (process.c) */
 };
 
 struct sim_event {
@@ -413,6 +417,8 @@ void simi_coro_free_all(sim_env *env);
 
 /* process.c */
 void simi_proc_finish_entry(sim_proc *p); /* called on p's stack when fn returns */
+void simi_sleep_watch(sim_proc *p, sim_event *ev); /* sim_proc_target shows a sleep */
+void simi_sleep_unwatch(sim_event *ev);            /* its last reference went */
 void simi_proc_destroy(sim_proc *p);
 void simi_proc_resume_cb(simi_waiter *w, sim_event *ev);
 static inline sim_proc *simi_proc_of_waiter(simi_waiter *w)

@@ -94,6 +94,102 @@ static void test_proc_target_is_the_event_the_process_waits_on(void **state)
     sim_unref(ev);
 }
 
+/* ---- waiting on a sleeping process's target (its sleep's timeout) ---- */
+
+typedef struct {
+    tlog log;
+    sim_proc *a, *b, *looper, *interrupted;
+} sleep_watch;
+
+static void *sleep_then_say(sim_proc *self, void *arg)
+{
+    sleep_watch *w = arg;
+    sim_env *env = sim_proc_env(self);
+    int is_a = self == w->a;
+    sim_sleep(self, is_a ? 3 : 5);
+    logf_(&w->log, "%s %s done", NOW(env), is_a ? "a" : "b");
+    return NULL;
+}
+
+static void *sleep_three_times(sim_proc *self, void *arg)
+{
+    sleep_watch *w = arg;
+    for (int i = 0; i < 3; i++) {
+        sim_sleep(self, 2);
+        logf_(&w->log, "%s looper woke %d", NOW(sim_proc_env(self)), i);
+    }
+    return NULL;
+}
+
+static void *sleep_interrupted(sim_proc *self, void *arg)
+{
+    sleep_watch *w = arg;
+    if (sim_sleep(self, 10) == SIM_INTERRUPTED) {
+        logf_(&w->log, "%s interrupted", NOW(sim_proc_env(self)));
+        sim_sleep(self, 10); /* its own event is still queued: a pooled one */
+        logf_(&w->log, "%s slept again", NOW(sim_proc_env(self)));
+    }
+    return NULL;
+}
+
+static void *watch_sleeps(sim_proc *self, void *arg)
+{
+    sleep_watch *w = arg;
+    sim_env *env = sim_proc_env(self);
+    sim_sleep(self, 1);
+    assert_int_equal(sim_interrupt(w->interrupted, NULL), SIM_OK);
+    assert_int_equal(sim_wait(self, sim_proc_target(w->a), NULL), SIM_OK);
+    logf_(&w->log, "%s watcher: a's sleep is over", NOW(env));
+    sim_event *both[] = {sim_proc_target(w->b), sim_proc_target(w->looper)};
+    sim_event *all = sim_all_of(env, both, 2);
+    assert_int_equal(sim_wait(self, all, NULL), SIM_OK);
+    sim_unref(all);
+    logf_(&w->log, "%s watcher: b's and the looper's sleeps are over", NOW(env));
+    /* Held past its processing: the looper must not reuse it for its next sleep. */
+    sim_event *held = sim_ref(sim_proc_target(w->looper));
+    sim_sleep(self, 3);
+    void *value = &value;
+    assert_int_equal(sim_wait(self, held, &value), SIM_OK);
+    assert_null(value); /* a timeout's value */
+    sim_unref(held);
+    logf_(&w->log, "%s watcher: the looper's sleep at 5, processed at 6", NOW(env));
+    assert_int_equal(sim_wait(self, sim_proc_target(w->interrupted), NULL), SIM_OK);
+    logf_(&w->log, "%s watcher: the interrupted one's second sleep is over", NOW(env));
+    return NULL;
+}
+
+/* SimPy 3.0.11 lets anyone wait on a sleeping process's target, its Timeout; procsim's
+ * sleeps keep that event private until sim_proc_target shows it. */
+static void test_others_can_wait_on_a_sleeping_process_target(void **state)
+{
+    sim_env *env = *state;
+    sleep_watch w = {0};
+    w.a = sim_process(env, "a", sleep_then_say, &w);
+    w.b = sim_process(env, "b", sleep_then_say, &w);
+    w.looper = sim_process(env, "looper", sleep_three_times, &w);
+    w.interrupted = sim_process(env, "interrupted", sleep_interrupted, &w);
+    assert_int_equal(sim_spawn(env, "watcher", watch_sleeps, &w), SIM_OK);
+    assert_int_equal(sim_run(env, 100), SIM_OK);
+    static const char *const want[] = {
+        "1 interrupted",
+        "2 looper woke 0",
+        "3 a done",
+        "3 watcher: a's sleep is over",
+        "4 looper woke 1",
+        "5 b done",
+        "5 watcher: b's and the looper's sleeps are over",
+        "6 looper woke 2",
+        "8 watcher: the looper's sleep at 5, processed at 6",
+        "11 slept again",
+        "11 watcher: the interrupted one's second sleep is over",
+    };
+    assert_log(&w.log, want, (int)(sizeof want / sizeof want[0]));
+    sim_proc_unref(w.a);
+    sim_proc_unref(w.b);
+    sim_proc_unref(w.looper);
+    sim_proc_unref(w.interrupted);
+}
+
 static void *say_done(sim_proc *self, void *arg)
 {
     (void)self;
@@ -365,6 +461,7 @@ int main(void)
         RES_TEST(test_ok_flag_of_an_untriggered_event_reports_misuse),
         RES_TEST(test_event_result_tells_pending_failed_and_ok_apart),
         RES_TEST(test_proc_target_is_the_event_the_process_waits_on),
+        RES_TEST(test_others_can_wait_on_a_sleeping_process_target),
         RES_TEST(test_proc_unref_leaves_the_process_running),
         RES_TEST(test_request_info_shows_a_granted_and_a_queued_request),
         RES_TEST(test_request_info_shows_a_preempted_request),
