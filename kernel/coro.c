@@ -265,8 +265,11 @@ int simi_coro_start(sim_env *env, sim_proc *p)
         return -1;
     simi_stack *st = env->free_stacks;
     env->free_stacks = st->next_free;
-    if (!st->guarded)
+    p->canary = NULL;
+    if (!st->guarded) {
         *(uint64_t *)st->base = SIMI_CANARY;
+        p->canary = (const uint64_t *)st->base; /* in the switch line: no p->stack miss */
+    }
     p->stack = st;
     p->after_switch = !st->guarded;
     unsigned fp = simi_fp_raise_flags(); /* the new context copies them (switch.h) */
@@ -310,7 +313,7 @@ void simi_report_overflow(sim_env *env, sim_proc *p)
  * on the stack of whoever p handed over to. */
 void simi_coro_after_switch(sim_env *env, sim_proc *p)
 {
-    if (!p->stack->guarded && *(uint64_t *)p->stack->base != SIMI_CANARY) {
+    if (p->canary && *p->canary != SIMI_CANARY) {
         simi_report_overflow(env, p);
         siglongjmp(env->overflow_jmp, 1);
     }

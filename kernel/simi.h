@@ -92,6 +92,7 @@ struct sim_proc {
     uint8_t failing;        /* sim_exit_fail was called */
     int fail_error;
     simi_stack *stack;
+    const uint64_t *canary; /* its stack's canary (a stack past the guard budget), or NULL */
     _Alignas(64) sim_event sleep_ev; /* its reusable sim_sleep timeout (see sim_sleep) */
     /* Colder. */
     sim_proc_fn fn;

@@ -148,7 +148,8 @@ SIMI_INLINE void simi_switch(sim_env *env, sim_proc *self, sim_proc *to, int fin
  * cache (nor in the TLB). The events due next are known: the rest of the bucket the loop
  * takes them from. So it fetches the event (and the line of its process the switch reads)
  * SIMI_AHEAD_FAR wakeups ahead, and once that has arrived, SIMI_AHEAD_NEAR wakeups ahead,
- * the top of that process's stack: both are in cache when their turn comes. */
+ * the top of that process's stack (and the canary at its bottom, on a stack past the
+ * guard budget): all are in cache when their turn comes. */
 #ifndef SIMI_AHEAD_NEAR
 #define SIMI_AHEAD_NEAR 4
 #endif
@@ -169,9 +170,12 @@ SIMI_INLINE void simi_prefetch_ahead(const simi_bucket *b)
     __builtin_prefetch(far - 64);
     const sim_event *near = b->rest[SIMI_AHEAD_NEAR];
     if (near->kind == SIMI_SLEEP) {
-        const char *top = ((const sim_proc *)near->aux)->ctx;
+        const sim_proc *p = near->aux;
+        const char *top = p->ctx;
         __builtin_prefetch(top);
         __builtin_prefetch(top + 64);
+        if (p->canary) /* checked when it waits again: the bottom of its stack */
+            __builtin_prefetch(p->canary);
     }
 }
 
