@@ -57,12 +57,11 @@ void simi_proc_resume_cb(simi_waiter *w, sim_event *ev)
     abort();
 }
 
-/* Runs on p's own stack once its init event fired: call the function, then trigger the
+/* Runs on p's own stack once its start event fired: call the function, then trigger the
  * process event. */
 void simi_proc_finish_entry(sim_proc *p)
 {
-    simi_event_release(p->target); /* the init event */
-    p->target = NULL;
+    p->target = NULL; /* its start event: its own sleep event, holding nothing */
     void *value = p->fn(p, p->arg);
     p->alive = 0;
     p->after_switch = 1;
@@ -92,13 +91,7 @@ static sim_proc *start(sim_env *env, const char *name, sim_proc_fn fn, void *arg
     }
     *st = SIM_ENOMEM;
     sim_proc *p = proc_alloc(env);
-    sim_event *init = p ? simi_event_alloc(env, SIMI_INIT) : NULL;
-    if (!init) {
-        if (p) {
-            p->ev.env = env;
-            p->stack = NULL;
-            simi_proc_destroy(p);
-        }
+    if (!p) {
         if (!env->broken) /* over budget: simi_mem_over said why */
             simi_misuse(env, SIM_ENOMEM, "sim_process: out of memory");
         return NULL;
@@ -128,8 +121,6 @@ static sim_proc *start(sim_env *env, const char *name, sim_proc_fn fn, void *arg
         p->name[i] = src[i];
     p->name[i] = '\0';
     if (simi_coro_start(env, p) != 0) {
-        init->refs = 1;
-        simi_event_release(init);
         simi_proc_destroy(p);
         if (!env->broken) /* over budget: simi_mem_over said why */
             simi_misuse(env, SIM_ENOMEM,
@@ -138,13 +129,12 @@ static sim_proc *start(sim_env *env, const char *name, sim_proc_fn fn, void *arg
                         name ? name : "process");
         return NULL;
     }
-    /* Start through an URGENT event at now, so creation order is start order. */
-    init->ok = 1;
-    init->refs = 1; /* held by p as its target */
-    p->target = init;
+    /* Start through an URGENT event at now, so creation order is start order: SimPy's
+     * Initialize. Its own sleep event serves, which the loop resumes it from directly
+     * (nothing to allocate, no waiter); sim_proc_target makes it public if asked. */
     p->resume.fn = simi_proc_resume_cb;
-    simi_add_waiter(init, &p->resume);
-    simi_schedule(init, 0, SIM_URGENT);
+    p->target = &p->sleep_ev;
+    simi_schedule(&p->sleep_ev, 0, SIM_URGENT);
     *st = SIM_OK;
     return p;
 }
@@ -379,7 +369,7 @@ sim_proc *simi_interrupt_fire(sim_event *ev)
     else if (p->target)
         simi_remove_waiter(p->target, &p->resume);
     /* A process always starts before any interruption of it is processed: its URGENT
-     * init event was scheduled first. */
+     * start event was scheduled first. */
     return p;
 }
 

@@ -33,7 +33,6 @@ enum {
     SIMI_TIMEOUT,   /* sim_timeout */
     SIMI_SLEEP,     /* sim_sleep: embedded in its process (aux), no waiters (until watched) */
     SIMI_SLEEP_POOLED, /* sim_sleep while its own event is still queued (interrupted) */
-    SIMI_INIT,      /* starts a process (URGENT) */
     SIMI_PROCESS,   /* the event of a sim_proc */
     /* kinds from here on need work when processed (env.c's step), or must keep off the
      * loop's fast paths */

@@ -190,6 +190,47 @@ static void test_others_can_wait_on_a_sleeping_process_target(void **state)
     sim_proc_unref(w.interrupted);
 }
 
+static void *log_start_and_end(sim_proc *self, void *arg)
+{
+    tlog *log = arg;
+    logf_(log, "%s child starts", NOW(sim_proc_env(self)));
+    sim_sleep(self, 1);
+    logf_(log, "%s child done", NOW(sim_proc_env(self)));
+    return NULL;
+}
+
+static void *wait_for_a_child_to_start(sim_proc *self, void *arg)
+{
+    tlog *log = arg;
+    sim_env *env = sim_proc_env(self);
+    sim_sleep(self, 2);
+    sim_proc *c = sim_process(env, "child", log_start_and_end, log);
+    void *value = &value;
+    assert_int_equal(sim_wait(self, sim_proc_target(c), &value), SIM_OK);
+    logf_(log, "%s parent: the child has started, value %s", NOW(env), value ? "?" : "None");
+    assert_int_equal(sim_wait(self, sim_proc_event(c), NULL), SIM_OK);
+    logf_(log, "%s parent: the child is done", NOW(env));
+    sim_proc_unref(c);
+    return NULL;
+}
+
+/* Before it starts a process's target is its start event (SimPy's Initialize): waiting
+ * on it resumes the waiter once the process has run up to its first wait. */
+static void test_others_can_wait_on_a_process_start(void **state)
+{
+    sim_env *env = *state;
+    tlog log = {0};
+    assert_int_equal(sim_spawn(env, "parent", wait_for_a_child_to_start, &log), SIM_OK);
+    assert_int_equal(sim_run(env, -1), SIM_OK);
+    static const char *const want[] = {
+        "2 child starts",
+        "2 parent: the child has started, value None",
+        "3 child done",
+        "3 parent: the child is done",
+    };
+    assert_log(&log, want, 4);
+}
+
 static void *say_done(sim_proc *self, void *arg)
 {
     (void)self;
@@ -462,6 +503,7 @@ int main(void)
         RES_TEST(test_event_result_tells_pending_failed_and_ok_apart),
         RES_TEST(test_proc_target_is_the_event_the_process_waits_on),
         RES_TEST(test_others_can_wait_on_a_sleeping_process_target),
+        RES_TEST(test_others_can_wait_on_a_process_start),
         RES_TEST(test_proc_unref_leaves_the_process_running),
         RES_TEST(test_request_info_shows_a_granted_and_a_queued_request),
         RES_TEST(test_request_info_shows_a_preempted_request),
