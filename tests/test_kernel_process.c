@@ -178,6 +178,20 @@ static void test_process_name_is_copied(void **state)
     sim_unref(sim_proc_event(p));
 }
 
+/* Names longer than the 39 bytes a process keeps are cut, never overrun. */
+static void test_an_overlong_process_name_is_cut_to_39_bytes(void **state)
+{
+    kfix *f = *state;
+    const char *name = "a-process-name-well-over-forty-bytes-long-0123456789";
+    sim_proc *p = sim_process(f->env, name, kproc_say_name, NULL);
+    assert_int_equal(strlen(sim_proc_name(p)), 39);
+    assert_memory_equal(sim_proc_name(p), name, 39);
+    sim_proc *q = sim_process(f->env, "exactly-thirty-nine-bytes-of-name-01234", kproc_say_name, NULL);
+    assert_string_equal(sim_proc_name(q), "exactly-thirty-nine-bytes-of-name-01234");
+    sim_unref(sim_proc_event(p));
+    sim_unref(sim_proc_event(q));
+}
+
 static void test_process_without_a_name_gets_a_generated_one(void **state)
 {
     kfix *f = *state;
@@ -293,6 +307,7 @@ int main(void)
         KTEST(test_process_is_not_alive_once_its_function_returned),
         KTEST(test_active_process_is_the_running_one_and_null_outside),
         KTEST(test_process_name_is_copied),
+        KTEST(test_an_overlong_process_name_is_cut_to_39_bytes),
         KTEST(test_process_without_a_name_gets_a_generated_one),
         KTEST(test_spawned_process_runs_without_a_handle),
         KTEST(test_sleep_advances_the_clock_by_its_delay),
