@@ -19,6 +19,7 @@
  * the lane of priority p; hence: heap entries at (now, URGENT), the urgent lane, heap
  * entries at (now, NORMAL), the now lane, then the rest of the heap. Time cannot advance
  * while a lane holds events, since they are all at now. Lanes are plain FIFOs: O(1).  */
+#include <math.h>
 #include <stdlib.h>
 
 #include "simi.h"
@@ -35,7 +36,7 @@ static int entry_less(const simi_heap_entry *a, const simi_heap_entry *b)
 
 int simi_evq_init(simi_evq *q)
 {
-    *q = (simi_evq){0};
+    *q = (simi_evq){.last_time = NAN};
     q->heap = malloc(INITIAL_CAP * sizeof *q->heap);
     if (!q->heap)
         return -1;
@@ -136,23 +137,33 @@ static __attribute__((noinline, cold)) int heap_grow(simi_evq *q)
 /* Slow path of simi_evq_push (simi.h): the event opens a new bucket. Out of line, so
  * that sim_sleep stays small enough to be inlined into models (switch.h); its own rare
  * paths out of line too, so the common one saves no registers. */
+static __attribute__((noinline, cold)) int push_bucket_grow(simi_evq *q, sim_event *ev,
+                                                            double time, int priority,
+                                                            uint64_t seq)
+{
+    if (q->len == q->cap && heap_grow(q) != 0)
+        return -1;
+    if (!q->free_buckets && bucket_new(q) != 0)
+        return -1;
+    return simi_evq_push_bucket(q, ev, time, priority, seq);
+}
+
 __attribute__((noinline)) int simi_evq_push_bucket(simi_evq *q, sim_event *ev, double time,
                                                    int priority, uint64_t seq)
 {
-    if (__builtin_expect(q->len == q->cap, 0) && heap_grow(q) != 0)
-        return -1;
-    if (__builtin_expect(!q->free_buckets, 0) && bucket_new(q) != 0)
-        return -1;
+    /* Growing is a function of its own: this one then calls nothing but that tail call. */
+    if (__builtin_expect(q->len == q->cap || !q->free_buckets, 0))
+        return push_bucket_grow(q, ev, time, priority, seq);
     simi_bucket *b = q->free_buckets;
     q->free_buckets = b->next_free;
     b->rest = b->end = b->ev; /* ev itself is the heap entry's head */
     uint64_t key = (uint64_t)priority << SEQ_BITS | seq;
-    q->heap[q->len] = (simi_heap_entry){time, key, ev, b};
-    sift_up(q->heap, q->len++);
-    q->last_open = 1;
     q->last_time = time;
+    q->last_priority = priority;
     q->last_key = key;
     q->last = b;
+    q->heap[q->len] = (simi_heap_entry){time, key, ev, b};
+    sift_up(q->heap, q->len++);
     return 0;
 }
 
@@ -163,7 +174,7 @@ __attribute__((noinline)) int simi_evq_push_bucket(simi_evq *q, sim_event *ev, d
 void simi_evq_drop_top(simi_evq *q)
 {
     if (q->heap[0].key == q->last_key)
-        q->last_open = 0;
+        q->last_time = NAN; /* closed */
     simi_bucket *b = q->heap[0].b;
     b->next_free = q->free_buckets;
     q->free_buckets = b;

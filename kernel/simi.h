@@ -130,9 +130,10 @@ typedef struct {
     sim_event *urg_head, *urg_tail; /* the urgent lane: (now, URGENT) events, FIFO */
     simi_heap_entry *heap;
     size_t len, cap;
-    /* The newest bucket, the only one later events may join, while it is in the heap. */
-    int last_open;
+    /* The newest bucket, the only one later events may join, while it is in the heap;
+     * once it left, last_time is NaN, which no time equals. */
     double last_time;
+    int last_priority;
     uint64_t last_key;
     simi_bucket *last;
     uint64_t seq;
@@ -326,7 +327,7 @@ int simi_evq_append_grow(simi_evq *q, sim_event *ev); /* the newest bucket is fu
 /* Schedule ev at (time, priority): joins the newest bucket when the key matches. */
 static inline int simi_evq_push(simi_evq *q, sim_event *ev, double time, int priority)
 {
-    if (q->last_open && q->last_time == time && (int)(q->last_key >> 62) == priority) {
+    if (q->last_time == time && q->last_priority == priority) {
         simi_bucket *b = q->last;
         if (__builtin_expect(b->end == b->limit, 0))
             return simi_evq_append_grow(q, ev);
