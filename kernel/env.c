@@ -261,7 +261,7 @@ sim_proc *simi_next_slow(sim_env *env)
      * that this case does without the general path's frame (it calls and saves more). */
     simi_evq *q = &env->queue;
     sim_event *ev = q->now_head;
-    if (ev && !env->cur && !q->urg_head && !simi_loop_halts(env) &&
+    if (ev && !((uintptr_t)env->cur | (uintptr_t)q->urg_head) && !simi_loop_halts(env) &&
         simi_evq_top_at(q, env->now) > SIM_NORMAL) {
         simi_waiter *w = ev->waiters;
         if (w && !w->next && w->fn == simi_proc_resume_cb && ev->kind < SIMI_INTERRUPT) {
