@@ -148,7 +148,7 @@ workload() {
         floor_vs "handoff:" floor_handoff "$args"
         handoff_ratio=$vs_ratio
     fi
-    printf '%-11s %-14s %-14s %-14s %14s %14s %14s\n' "$name" "$args" "${c_rate:--}" \
+    printf '%-11s %-16s %-14s %-14s %14s %14s %14s\n' "$name" "$args" "${c_rate:--}" \
         "${py_rate:--}" "$(ratio "$c_rate" "$py_rate")" "$floor_ratio" "$handoff_ratio" >>"$table"
     echo
 }
@@ -157,12 +157,16 @@ workload timeouts wakeups_per_s "$timeouts_args"
 # Bigger than SimPy can do in seconds: how the kernel and the floor scale with P.
 workload timeouts wakeups_per_s "$timeouts_big_args" c-only
 workload timeouts wakeups_per_s "$timeouts_huge_args" c-only
+# The same with 16 KiB stacks, the floors' size (guard pages kept): how much of the drop
+# with P comes from the stacks' spread over pages (one TLB entry each).
+workload timeouts wakeups_per_s "$timeouts_big_args 16384" c-only
+workload timeouts wakeups_per_s "$timeouts_huge_args 16384" c-only
 workload pingpong rounds_per_s "$pingpong_args"
 workload interrupts interrupts_per_s "$interrupts_args"
 workload mm1 customers_per_s "$mm1_args"
 workload mm1_queue customers_per_s "$mm1_queue_args"
 
-printf '%-11s %-14s %-14s %-14s %14s %14s %14s\n' workload args procsim/s SimPy/s procsim/SimPy \
+printf '%-11s %-16s %-14s %-14s %14s %14s %14s\n' workload args procsim/s SimPy/s procsim/SimPy \
     procsim/floor procsim/handoff
 cat "$table"
 echo "CPU: ${cpu:-unknown}${cpu_id:+ ($cpu_id)}"
