@@ -100,6 +100,7 @@ static sim_proc *start(sim_env *env, const char *name, sim_proc_fn fn, void *arg
     p->ev = (sim_event){.env = env, .kind = SIMI_PROCESS, .state = SIMI_PENDING,
                         .refs = 1 /* kept while the function runs */};
     p->ev.wtail = &p->ev.waiters;
+    p->env = env;
     simi_event_init(&p->sleep_ev, env, SIMI_SLEEP);
     p->sleep_ev.aux = p;
     p->sleep_ev.ok = 1;
@@ -158,7 +159,7 @@ sim_status sim_spawn(sim_env *env, const char *name, sim_proc_fn fn, void *arg)
 sim_event *sim_proc_event(sim_proc *p) { return &p->ev; }
 const char *sim_proc_name(const sim_proc *p) { return p->name; }
 int sim_proc_is_alive(const sim_proc *p) { return p->alive; }
-sim_env *sim_proc_env(const sim_proc *p) { return p->ev.env; }
+sim_env *sim_proc_env(const sim_proc *p) { return p->env; }
 void *sim_interrupt_cause(const sim_proc *self) { return self->cause; }
 
 /* ---- waiting ------------------------------------------------------------------------- */
@@ -254,7 +255,7 @@ static __attribute__((noinline, cold)) sim_status wait_misuse(sim_env *env, sim_
 inline __attribute__((always_inline)) sim_status sim_wait(sim_proc *self, sim_event *ev,
                                                           void **value)
 {
-    sim_env *env = self->ev.env;
+    sim_env *env = self->env;
     if (__builtin_expect(env->active != self || !ev || ev->env != env, 0))
         return wait_misuse(env, self, ev);
     if (ev->state == SIMI_PROCESSED) /* resumes at once, nothing scheduled */
@@ -327,7 +328,7 @@ static __attribute__((noinline, cold)) sim_status sleep_misuse(sim_env *env, sim
 /* Always inlined where the compiler sees it, as sim_wait. */
 inline __attribute__((always_inline)) sim_status sim_sleep(sim_proc *self, double delay)
 {
-    sim_env *env = self->ev.env;
+    sim_env *env = self->env;
     if (__builtin_expect(env->active != self || !(delay >= 0), 0))
         return sleep_misuse(env, self, delay);
     sim_event *ev = &self->sleep_ev;

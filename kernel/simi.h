@@ -90,10 +90,11 @@ struct sim_proc {
     uint8_t after_switch;   /* finished, or on a canary stack: check after each switch */
     uint8_t failing;        /* sim_exit_fail was called */
     int fail_error;
-    simi_stack *stack;
+    sim_env *env;           /* ev.env, again here: the first thing a resumed process reads */
     const uint64_t *canary; /* its stack's canary (a stack past the guard budget), or NULL */
     _Alignas(64) sim_event sleep_ev; /* its reusable sim_sleep timeout (see sim_sleep) */
     /* Colder. */
+    simi_stack *stack;
     sim_proc_fn fn;
     void *arg;
     void *cause;            /* cause of the last interruption */

@@ -95,7 +95,7 @@ SIMI_INLINE void *simi_jump_tag(sim_env *env, sim_proc *self)
 SIMI_INLINE sim_env *simi_jump_env(void *data)
 {
     return (uintptr_t)data & 1 ? (sim_env *)((uintptr_t)data & ~(uintptr_t)1)
-                               : ((sim_proc *)data)->ev.env;
+                               : ((sim_proc *)data)->env;
 }
 
 /* After arriving on self's stack (NULL: the scheduler side's): store the context that
