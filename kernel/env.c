@@ -233,11 +233,12 @@ static inline sim_proc *hand_over_last(sim_event *ev, simi_waiter *w)
 }
 
 /* Hand the current event ev over to p, one of its waiting processes; when p is its last
- * callback, ev is finished here rather than at the loop's next entry. A pooled sleep goes
- * back to its pool only at the next entry: its process still reads it as its wake. */
+ * callback, ev is finished here rather than at the loop's next entry. A pooled sleep (and
+ * a watched one, which may be pooled) goes back to its pool only at the next entry: its
+ * process still reads it as its wake. */
 static inline sim_proc *hand_over(sim_env *env, sim_event *ev, simi_waiter *w)
 {
-    if (!env->cur_rest && ev->kind != SIMI_SLEEP_POOLED) {
+    if (!env->cur_rest && ev->kind != SIMI_SLEEP_POOLED && ev->kind != SIMI_SLEEP_WATCHED) {
         env->cur = NULL;
         return hand_over_last(ev, w);
     }

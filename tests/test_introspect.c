@@ -190,6 +190,58 @@ static void test_others_can_wait_on_a_sleeping_process_target(void **state)
     sim_proc_unref(w.interrupted);
 }
 
+typedef struct {
+    tlog log;
+    sim_proc *sleeper;
+    sim_event *held;
+} peek;
+
+static void *sleep_three_times_logged(sim_proc *self, void *arg)
+{
+    peek *k = arg;
+    for (int i = 0; i < 3; i++) {
+        if (sim_sleep(self, 1) == SIM_INTERRUPTED)
+            logf_(&k->log, "%s sleeper interrupted", NOW(sim_proc_env(self)));
+        else
+            logf_(&k->log, "%s sleeper woke", NOW(sim_proc_env(self)));
+    }
+    return NULL;
+}
+
+static void *peek_at_the_sleeper(sim_proc *self, void *arg)
+{
+    peek *k = arg;
+    sim_sleep(self, 0.5);
+    assert_non_null(sim_proc_target(k->sleeper)); /* looked at, nobody waits on it */
+    sim_sleep(self, 1);
+    k->held = sim_ref(sim_proc_target(k->sleeper)); /* held past its processing */
+    sim_sleep(self, 0.25);
+    assert_int_equal(sim_interrupt(k->sleeper, NULL), SIM_OK);
+    sim_sleep(self, 0.5); /* 2.25: the sleeper sleeps on a pooled event */
+    assert_non_null(sim_proc_target(k->sleeper));
+    return NULL;
+}
+
+/* Looking at a sleeping process's target, holding it, interrupting the sleeper: the
+ * sleeper's times are exactly those of SimPy 3.0.11, and nothing leaks (ASan, valgrind). */
+static void test_looking_at_a_sleep_target_changes_nothing(void **state)
+{
+    sim_env *env = *state;
+    peek k = {0};
+    k.sleeper = sim_process(env, "sleeper", sleep_three_times_logged, &k);
+    assert_int_equal(sim_spawn(env, "peeker", peek_at_the_sleeper, &k), SIM_OK);
+    assert_int_equal(sim_run(env, -1), SIM_OK);
+    static const char *const want[] = {
+        "1 sleeper woke",
+        "1.75 sleeper interrupted",
+        "2.75 sleeper woke",
+    };
+    assert_log(&k.log, want, 3);
+    assert_true(sim_is_triggered(k.held));
+    sim_unref(k.held);
+    sim_proc_unref(k.sleeper);
+}
+
 static void *log_start_and_end(sim_proc *self, void *arg)
 {
     tlog *log = arg;
@@ -504,6 +556,7 @@ int main(void)
         RES_TEST(test_proc_target_is_the_event_the_process_waits_on),
         RES_TEST(test_others_can_wait_on_a_sleeping_process_target),
         RES_TEST(test_others_can_wait_on_a_process_start),
+        RES_TEST(test_looking_at_a_sleep_target_changes_nothing),
         RES_TEST(test_proc_unref_leaves_the_process_running),
         RES_TEST(test_request_info_shows_a_granted_and_a_queued_request),
         RES_TEST(test_request_info_shows_a_preempted_request),
