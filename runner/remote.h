@@ -27,6 +27,7 @@ struct runneri_remote {
 
 /* The process's remote, or NULL (procsim-mpi sets it before runner_cli_main). */
 void runneri_remote_set(runneri_remote *rm);
+runneri_remote *runneri_remote_get(void);
 
 /* Up to `want` tasks [*t0, *t0 + n) not yet taken; returns n (0: none left, or stopping). */
 size_t runneri_pool_claim(runneri_pool *pl, size_t want, size_t *t0);

@@ -52,4 +52,8 @@ void runneri_csv_reps_columns(FILE *f, const exp_experiment *e);
 /* The first rep >= from that shard `index` of `count` runs at `point` (shard.c). */
 size_t runneri_shard_first(size_t point, size_t from, size_t index, size_t count);
 
+/* Worker threads for a run: opt->threads (0: one per core), fewer when under ulimit -v
+ * the address space cannot hold that many replications' memory budgets (check.c). */
+unsigned runneri_threads_for(const runner_options *opt);
+
 #endif
