@@ -2,8 +2,9 @@
 # procsim-mpi under mpirun -n 3 (oversubscribed on this machine) writes the bytes procsim
 # -j 1 writes: per-replication CSV, summary CSV and table, with and without --precision,
 # and with failing replications (same messages, same exit status); shards run under MPI
-# merge to the full run. Ctrl-C to mpirun stops cleanly with the finished replications
-# written; a rank killed mid-run ends the run with a message naming it and no file.
+# merge to the full run; a plugin's experiment runs there too (PROCSIM_TEST_PLUGIN, set
+# by ctest). Ctrl-C to mpirun stops cleanly with the finished replications written; a
+# rank killed mid-run ends the run with a message naming it and no file.
 # Skipped (77) when procsim-mpi was not built or mpirun is missing.
 # Usage: sh cli_mpi.sh PROCSIM SHARED_DIR.
 . "$(dirname "$0")/cli_lib.sh"
@@ -58,6 +59,23 @@ done
 "$procsim" merge "$dir/s0.csv" "$dir/s1.csv" "$dir/s2.csv" -o "$dir/merged.csv" || fail "merge"
 cmp -s "$dir/merged.csv" "$dir/full.csv" || fail "MPI shards merged differ from the full run"
 
+# A plugin's experiment (a model of one's own) over MPI: every rank opens the plugin at
+# the absolute path rank 0 found it at; the bytes are again those of -j 1.
+if [ -n "${PROCSIM_TEST_PLUGIN:-}" ] && [ -f "$PROCSIM_TEST_PLUGIN" ]; then
+    cp "$PROCSIM_TEST_PLUGIN" "$dir/model.so" || fail "copy the plugin"
+    plugin_grid="--sweep baristas=1,2 -r 30 -j 1 -q"
+    # shellcheck disable=SC2086
+    (cd "$dir" && "$procsim" run ./model.so $plugin_grid -o p1.csv --summary p1_sum.csv) ||
+        fail "plugin: procsim -j 1"
+    # shellcheck disable=SC2086
+    (cd "$dir" && $mpirun "$mpi" run ./model.so $plugin_grid -o p2.csv --summary p2_sum.csv) ||
+        fail "plugin under mpirun"
+    cmp -s "$dir/p1.csv" "$dir/p2.csv" || fail "plugin: per-replication CSV differs under MPI"
+    cmp -s "$dir/p1_sum.csv" "$dir/p2_sum.csv" || fail "plugin: summary CSV differs under MPI"
+else
+    echo "note: PROCSIM_TEST_PLUGIN unset: the plugin case did not run"
+fi
+
 # A long run (minutes) that a signal or a death ends early; $1 names its files.
 long() {
     $mpirun "$mpi" run mm1 --param customers=200000 -r 100000 -j 1 -q \
@@ -92,4 +110,4 @@ grep -q "MPI rank [12] .*without output" "$dir/dead.err" ||
 [ -e "$dir/dead.csv" ] && fail "a dead rank: a per-replication file was written"
 [ -e "$dir/dead_sum.csv" ] && fail "a dead rank: a summary file was written"
 for f in "$dir"/*.tmp.*; do [ -e "$f" ] && fail "a dead rank: temporary file $f left"; done
-echo "ok: mpirun -n 3 writes the bytes of -j 1; Ctrl-C and a dead rank end cleanly"
+echo "ok: mpirun -n 3 writes the bytes of -j 1 (built-in and plugin); Ctrl-C and a dead rank end cleanly"

@@ -14,15 +14,24 @@
  * of -j 1 on one machine.
  *
  * Messages (bytes; ranks of one run share one architecture, as an MPI job does):
- *   SETUP 0->w   name, n_params, n_metrics, stack size, memory limit, threads
- *   READY w->0   1 byte: 0 ok, 1 experiment unknown on that rank
+ *   SETUP 0->w   name, n_params, n_metrics, stack size, memory limit, threads, plugin
+ *                path (empty for a built-in experiment)
+ *   READY w->0   1 byte: 0 ok, 1 experiment unknown on that rank, 2 plugin not loaded
  *   CHUNK 0->w   t0, n, then n x (point, rep, seed, params[n_params])
  *   RESULT w->0  t0, n, then n x (state, metrics[n_metrics], error length, error)
  *   STOP  0->w   stop the running chunk now (its unfinished tasks come back PENDING)
  *   END   0->w   leave (procsim-mpi on rank 0 is done)
  * MPI has no fault tolerance: errors are made to return (MPI_ERRORS_RETURN) and any
  * failed call, or a rank that does not answer within STOP_GRACE seconds of a stop, ends
- * the run with a message naming the rank and no output file. */
+ * the run with a message naming the rank and no output file.
+ *
+ * A plugin's experiment (procsim-mpi run ./model.so ...): rank 0 finds the object that
+ * holds the experiment (dladdr) and sends its absolute path; every other rank opens the
+ * same path with the same checks as the command line (plugin.c), so on a cluster the
+ * plugin must sit at that path on every node (a shared file system, as for the program). */
+#define _GNU_SOURCE /* dladdr */
+#include <dlfcn.h>
+#include <limits.h>
 #include <mpi.h>
 #include <pthread.h>
 #include <signal.h>
@@ -32,6 +41,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli_int.h"
 #include "mpi_int.h"
 #include "procsim.h"
 #include "remote.h"
@@ -144,6 +154,18 @@ static int lost(runner_err *err, int rank, const char *what)
                              "on without a rank)", rank, what);
 }
 
+/* The absolute path of the plugin that holds e, or "" when e is built into this program. */
+static void plugin_of(const exp_experiment *e, char path[PATH_MAX])
+{
+    Dl_info in_e, in_program;
+    path[0] = '\0';
+    if (dladdr(e, &in_e) == 0 || in_e.dli_fname == NULL ||
+        (dladdr((void *)plugin_of, &in_program) != 0 && in_program.dli_fbase == in_e.dli_fbase))
+        return;
+    if (realpath(in_e.dli_fname, path) == NULL)
+        snprintf(path, PATH_MAX, "%s", in_e.dli_fname);
+}
+
 static int master_begin(runneri_remote *rm, const exp_experiment *e, const runner_options *opt,
                         runner_err *err)
 {
@@ -163,6 +185,11 @@ static int master_begin(runneri_remote *rm, const exp_experiment *e, const runne
     put_u64(&b, opt->stack_size);
     put_u64(&b, opt->memory_limit);
     put_u64(&b, opt->threads);
+    char plugin[PATH_MAX];
+    plugin_of(e, plugin);
+    size_t plugin_len = strlen(plugin);
+    put_u64(&b, plugin_len);
+    put(&b, plugin, plugin_len);
     for (int r = 1; r < m->size; r++) {
         m->ranks[r].out = 0;
         m->ranks[r].has_pending = 0;
@@ -177,10 +204,14 @@ static int master_begin(runneri_remote *rm, const exp_experiment *e, const runne
         if (MPI_Recv(&ok, 1, MPI_BYTE, r, TAG_READY, MPI_COMM_WORLD, MPI_STATUS_IGNORE) !=
             MPI_SUCCESS)
             return lost(err, r, "did not answer");
+        if (ok == 2)
+            return runneri_fail(err, "MPI rank %d could not load plugin %s (every rank "
+                                     "opens it at that path: put it on a file system all "
+                                     "nodes share)", r, plugin);
         if (ok != 0)
-            return runneri_fail(err, "MPI rank %d does not know experiment %s (under MPI "
-                                     "every rank needs it built in; plugins are not "
-                                     "supported yet)", r, e->name);
+            return runneri_fail(err, "MPI rank %d does not know experiment %s (every rank "
+                                     "runs the same program%s)", r, e->name,
+                                plugin_len ? " and opens the same plugin" : "");
     }
     return 0;
 }
@@ -303,6 +334,11 @@ typedef struct {
     size_t stack_size, memory_limit;
     unsigned threads;
     atomic_int stop;
+    /* the plugin opened for a run of its experiment, if any (open until the rank leaves) */
+    runneri_plugin plugin;
+    char plugin_path[PATH_MAX];
+    const exp_experiment *const *plugin_exps;
+    size_t plugin_n;
     /* the chunk being run */
     size_t n;
     const double *params;  /* n x n_params */
@@ -370,6 +406,24 @@ static int worker_poll(job *j, chunk_queue *cq, int *setup, buf *sb)
     }
 }
 
+/* The experiments of the plugin at `path`, opened with the command line's checks (their
+ * messages go to this rank's stderr) and kept open for the next runs; NULL if it cannot
+ * be opened. */
+static const exp_experiment *const *worker_plugin(job *j, const char *path, size_t *n)
+{
+    if (j->plugin.handle == NULL || strcmp(j->plugin_path, path) != 0) {
+        runneri_plugin_close(&j->plugin);
+        runneri_cli c = {NULL, 0, stdout, stderr, 0, "procsim-mpi", &j->plugin};
+        j->plugin_exps = runneri_plugin_open(&c, path, &j->plugin_n);
+        if (j->plugin_exps == NULL)
+            return NULL;
+        snprintf(j->plugin_path, sizeof j->plugin_path, "%s", path);
+    }
+    *n = j->plugin_n;
+    return j->plugin_exps;
+}
+
+/* 0 ok, 1 the experiment is unknown here, 2 its plugin could not be opened (READY). */
 static int worker_setup(job *j, buf *b, const exp_experiment *const *exps, size_t n_exps)
 {
     b->at = 0;
@@ -384,13 +438,20 @@ static int worker_setup(job *j, buf *b, const exp_experiment *const *exps, size_
     j->threads = (unsigned)get_u64(b);
     if (j->threads == 0)
         j->threads = runner_default_threads();
+    size_t pl = (size_t)get_u64(b);
+    char plugin[PATH_MAX];
+    if (pl >= sizeof plugin || get(b, plugin, pl) != 0 || b->bad)
+        return 1;
+    plugin[pl] = '\0';
+    if (pl > 0 && (exps = worker_plugin(j, plugin, &n_exps)) == NULL)
+        return 2;
     j->e = NULL;
     for (size_t i = 0; i < n_exps && !j->e; i++)
         if (strcmp(exps[i]->name, name) == 0 && exps[i]->n_params == np &&
             exps[i]->n_metrics == nm)
             j->e = exps[i];
     atomic_store(&j->stop, 0);
-    return j->e == NULL || b->bad;
+    return j->e == NULL;
 }
 
 /* Run chunk c with j->threads threads, keeping rank 0's messages flowing meanwhile. */
@@ -513,6 +574,7 @@ static int worker_main(const exp_experiment *const *exps, size_t n_exps)
         free(cq.q[i].p);
     free(sb.p);
     free(out.p);
+    runneri_plugin_close(&j.plugin);
     return 0;
 }
 
