@@ -7,7 +7,6 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "remote.h"
 #include "result_int.h"
 #include "runner_int.h"
 
@@ -82,9 +81,6 @@ int runner_check(const runner_plan *plan, const runner_options *opt, runner_err 
         ((opt->precision > 0 || opt->abs_precision > 0) &&
          (opt->only_rep >= 0 || opt->shards > 1)))
         return runneri_fail(err, "a precision target needs all replications, not one");
-    if (opt->series && runneri_remote_get())
-        return runneri_fail(err, "--series is not available over MPI ranks yet (run it "
-                                 "with procsim on one machine)");
     if (opt->shards > 1 && opt->shard >= opt->shards)
         return runneri_fail(err, "shard %zu of %zu does not exist (shards count from 0)",
                             opt->shard, opt->shards);

@@ -25,7 +25,6 @@ typedef struct pool pool;
 static runneri_remote *the_remote; /* set once by procsim-mpi's main, before any run */
 
 void runneri_remote_set(runneri_remote *rm) { the_remote = rm; }
-runneri_remote *runneri_remote_get(void) { return the_remote; }
 
 typedef struct {
     _Alignas(64) atomic_size_t done; /* written by its worker only */
@@ -140,7 +139,7 @@ static void run_task(pool *pl, worker *w, size_t point, size_t rep, double *row,
     runner_result *res = pl->res;
     runneri_series *series = NULL;
     if (runner_series_selected(pl->opt, rep)) {
-        /* Series are kept with stored results only (streaming and MPI are refused). */
+        /* Series are kept with stored results only (runner_streams refuses them). */
         runneri_point *pt = &res->pts[point];
         size_t s = rep - pt->first;
         runneri_series_free(pt->series[s]); /* a rerun of the slot starts afresh */
@@ -264,7 +263,7 @@ void runneri_pool_task(const runneri_pool *pl, size_t t, size_t *point, size_t *
 }
 
 int runneri_pool_store(runneri_pool *pl, size_t t, unsigned char state, const double *metrics,
-                       char *error)
+                       char *error, runneri_series *series)
 {
     size_t nm = pl->res->exp->n_metrics;
     if (pl->window) {
@@ -291,7 +290,13 @@ int runneri_pool_store(runneri_pool *pl, size_t t, unsigned char state, const do
         memcpy(pt->metrics + s * (nm ? nm : 1), metrics, nm * sizeof *metrics);
         pt->state[s] = state;
         pt->errors[s] = error;
+        if (runner_series_selected(pl->opt, rep)) {
+            runneri_series_free(pt->series[s]); /* a rerun of the slot starts afresh */
+            pt->series[s] = series;
+            series = NULL;
+        }
     }
+    runneri_series_free(series); /* not asked for (streaming never keeps series) */
     atomic_fetch_add_explicit(&pl->remote_done, 1, memory_order_relaxed);
     return 0;
 }

@@ -27,7 +27,6 @@ struct runneri_remote {
 
 /* The process's remote, or NULL (procsim-mpi sets it before runner_cli_main). */
 void runneri_remote_set(runneri_remote *rm);
-runneri_remote *runneri_remote_get(void);
 
 /* Up to `want` tasks [*t0, *t0 + n) not yet taken; returns n (0: none left, or stopping). */
 size_t runneri_pool_claim(runneri_pool *pl, size_t want, size_t *t0);
@@ -40,7 +39,7 @@ void runneri_pool_task(const runneri_pool *pl, size_t t, size_t *point, size_t *
  * values; error malloc'ed or NULL, taken over). 0, or 1 when the streaming window has
  * no room for t yet (nothing taken; try again after other results). */
 int runneri_pool_store(runneri_pool *pl, size_t t, unsigned char state, const double *metrics,
-                       char *error);
+                       char *error, runneri_series *series /* or NULL, taken over too */);
 int runneri_pool_stopping(const runneri_pool *pl);
 
 /* One replication as a local worker runs it (pool.c), for remote ranks' own threads. */

@@ -12,6 +12,10 @@ runneri_series *runneri_series_new(void);
 void runneri_series_free(runneri_series *s);
 void runneri_series_collect(void *ctx, const char *name, double t, double value);
 int runneri_series_failed(const runneri_series *s); /* points lost to lack of memory */
+/* Its points in the order they came (procsim-mpi sends them to rank 0). */
+size_t runneri_series_len(const runneri_series *s);
+void runneri_series_at(const runneri_series *s, size_t i, const char **name, double *t,
+                       double *value);
 
 typedef struct {
     size_t first, end;     /* replications [first, end) planned so far */

@@ -46,6 +46,16 @@ int runneri_series_failed(const runneri_series *s)
     return s && s->oom;
 }
 
+size_t runneri_series_len(const runneri_series *s) { return s ? s->n : 0; }
+
+void runneri_series_at(const runneri_series *s, size_t i, const char **name, double *t,
+                       double *value)
+{
+    *name = s->names[s->rows[i].name];
+    *t = s->rows[i].t;
+    *value = s->rows[i].value;
+}
+
 static int intern(runneri_series *s, const char *name, size_t *out)
 {
     if (s->n_names && strcmp(s->names[s->last], name) == 0) {

@@ -2,8 +2,8 @@
 # procsim-mpi under mpirun -n 3 (oversubscribed on this machine) writes the bytes procsim
 # -j 1 writes: per-replication CSV, summary CSV and table, with and without --precision,
 # and with failing replications (same messages, same exit status); shards run under MPI
-# merge to the full run; a plugin's experiment runs there too (PROCSIM_TEST_PLUGIN, set
-# by ctest). Ctrl-C to mpirun stops cleanly with the finished replications written; a
+# merge to the full run; --series and a plugin's experiment run there too (the plugin:
+# PROCSIM_TEST_PLUGIN, set by ctest). Ctrl-C to mpirun stops cleanly with the finished replications written; a
 # rank killed mid-run ends the run with a message naming it and no file.
 # Skipped (77) when procsim-mpi was not built or mpirun is missing.
 # Usage: sh cli_mpi.sh PROCSIM SHARED_DIR.
@@ -59,6 +59,18 @@ done
 "$procsim" merge "$dir/s0.csv" "$dir/s1.csv" "$dir/s2.csv" -o "$dir/merged.csv" || fail "merge"
 cmp -s "$dir/merged.csv" "$dir/full.csv" || fail "MPI shards merged differ from the full run"
 
+# --series over MPI: the other ranks send their replications' points with the metrics;
+# the series file is that of -j 1, for all replications and for --series-reps.
+series="bank_renege --param customers=30 -r 200 -j 1 -q"
+for reps in "" "--series-reps 3,150,7"; do
+    # shellcheck disable=SC2086
+    "$procsim" run $series $reps --series "$dir/ser1.csv" >/dev/null || fail "series: -j 1 $reps"
+    # shellcheck disable=SC2086
+    $mpirun "$mpi" run $series $reps --series "$dir/ser2.csv" >/dev/null ||
+        fail "series under mpirun $reps"
+    cmp -s "$dir/ser1.csv" "$dir/ser2.csv" || fail "series $reps: differs under MPI"
+done
+
 # A plugin's experiment (a model of one's own) over MPI: every rank opens the plugin at
 # the absolute path rank 0 found it at; the bytes are again those of -j 1.
 if [ -n "${PROCSIM_TEST_PLUGIN:-}" ] && [ -f "$PROCSIM_TEST_PLUGIN" ]; then
@@ -110,4 +122,4 @@ grep -q "MPI rank [12] .*without output" "$dir/dead.err" ||
 [ -e "$dir/dead.csv" ] && fail "a dead rank: a per-replication file was written"
 [ -e "$dir/dead_sum.csv" ] && fail "a dead rank: a summary file was written"
 for f in "$dir"/*.tmp.*; do [ -e "$f" ] && fail "a dead rank: temporary file $f left"; done
-echo "ok: mpirun -n 3 writes the bytes of -j 1 (built-in and plugin); Ctrl-C and a dead rank end cleanly"
+echo "ok: mpirun -n 3 writes the bytes of -j 1 (series, built-in and plugin); Ctrl-C and a dead rank end cleanly"

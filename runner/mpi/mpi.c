@@ -15,10 +15,12 @@
  *
  * Messages (bytes; ranks of one run share one architecture, as an MPI job does):
  *   SETUP 0->w   name, n_params, n_metrics, stack size, memory limit, threads, plugin
- *                path (empty for a built-in experiment)
+ *                path (empty for a built-in experiment), series (0 off, 1 the reps
+ *                listed, 2 all), the listed reps
  *   READY w->0   1 byte: 0 ok, 1 experiment unknown on that rank, 2 plugin not loaded
  *   CHUNK 0->w   t0, n, then n x (point, rep, seed, params[n_params])
- *   RESULT w->0  t0, n, then n x (state, metrics[n_metrics], error length, error)
+ *   RESULT w->0  t0, n, then n x (state, metrics[n_metrics], error length, error,
+ *                series points, each name length, name, t, value)
  *   STOP  0->w   stop the running chunk now (its unfinished tasks come back PENDING)
  *   END   0->w   leave (procsim-mpi on rank 0 is done)
  * MPI has no fault tolerance: errors are made to return (MPI_ERRORS_RETURN) and any
@@ -45,6 +47,7 @@
 #include "mpi_int.h"
 #include "procsim.h"
 #include "remote.h"
+#include "result_int.h"
 
 enum { TAG_SETUP = 1, TAG_READY, TAG_CHUNK, TAG_RESULT, TAG_STOP, TAG_END };
 /* mpirun turns Ctrl-C or SIGTERM (and a rank's death) into SIGTERM to every rank and
@@ -103,6 +106,62 @@ static uint64_t get_u64(buf *b)
 }
 
 /* Receive the message `st` announced into b. */
+/* A replication's series points: their count, then each name (length, bytes), t, value. */
+static void put_series(buf *b, const runneri_series *s)
+{
+    size_t n = runneri_series_len(s);
+    put_u64(b, n);
+    for (size_t i = 0; i < n; i++) {
+        const char *name;
+        double tv[2];
+        runneri_series_at(s, i, &name, &tv[0], &tv[1]);
+        size_t nl = strlen(name);
+        put_u64(b, nl);
+        put(b, name, nl);
+        put(b, tv, sizeof tv);
+    }
+}
+
+/* Read what put_series wrote: a new series when `keep` and there were points (NULL
+ * otherwise, or out of memory: the replication then shows no series), else skip it. */
+static runneri_series *get_series(buf *b, int keep)
+{
+    size_t n = (size_t)get_u64(b);
+    runneri_series *s = keep && n > 0 && !b->bad ? runneri_series_new() : NULL;
+    char *name = NULL;
+    size_t name_cap = 0;
+    for (size_t i = 0; i < n && !b->bad; i++) {
+        size_t nl = (size_t)get_u64(b);
+        double tv[2];
+        if (b->bad || nl > b->len - b->at) {
+            b->bad = 1;
+            break;
+        }
+        if (nl + 1 > name_cap) {
+            char *grown = realloc(name, nl + 1);
+            if (grown == NULL) { /* skip the rest of this series, keep reading */
+                runneri_series_free(s);
+                s = NULL;
+                b->at += nl + sizeof tv;
+                continue;
+            }
+            name = grown;
+            name_cap = nl + 1;
+        }
+        get(b, name, nl);
+        name[nl] = '\0';
+        get(b, tv, sizeof tv);
+        if (s && !b->bad)
+            runneri_series_collect(s, name, tv[0], tv[1]);
+    }
+    free(name);
+    if (b->bad) {
+        runneri_series_free(s);
+        return NULL;
+    }
+    return s;
+}
+
 static int recv_into(buf *b, const MPI_Status *st)
 {
     int n;
@@ -190,6 +249,10 @@ static int master_begin(runneri_remote *rm, const exp_experiment *e, const runne
     size_t plugin_len = strlen(plugin);
     put_u64(&b, plugin_len);
     put(&b, plugin, plugin_len);
+    put_u64(&b, !opt->series ? 0 : opt->series_reps ? 1 : 2);
+    put_u64(&b, opt->series && opt->series_reps ? opt->n_series_reps : 0);
+    for (size_t i = 0; opt->series && opt->series_reps && i < opt->n_series_reps; i++)
+        put_u64(&b, opt->series_reps[i]);
     for (int r = 1; r < m->size; r++) {
         m->ranks[r].out = 0;
         m->ranks[r].has_pending = 0;
@@ -236,15 +299,18 @@ static int store_pending(master *m, runneri_pool *pl, rank_state *rs)
             break;
         const unsigned char *msg = b->p + b->at;
         b->at += el;
-        if (i < rs->pend_i)
+        int keep = i >= rs->pend_i; /* the ones before were stored in an earlier call */
+        runneri_series *series = get_series(b, keep);
+        if (!keep)
             continue;
         char *error = NULL;
         if (el > 0 && (error = malloc(el + 1)) != NULL) {
             memcpy(error, msg, el);
             error[el] = '\0';
         }
-        if (runneri_pool_store(pl, t0 + i, state, metrics, error) != 0) {
+        if (runneri_pool_store(pl, t0 + i, state, metrics, error, series) != 0) {
             free(error);
+            runneri_series_free(series);
             break;
         }
         rs->pend_i = i + 1;
@@ -334,6 +400,9 @@ typedef struct {
     size_t stack_size, memory_limit;
     unsigned threads;
     atomic_int stop;
+    runner_options series_sel; /* only series, series_reps, n_series_reps: what to keep */
+    size_t *series_reps;
+    runneri_series **series;   /* the chunk's: n, NULL where not kept */
     /* the plugin opened for a run of its experiment, if any (open until the rank leaves) */
     runneri_plugin plugin;
     char plugin_path[PATH_MAX];
@@ -363,7 +432,7 @@ static void *job_thread(void *arg)
             j->metrics[i * nm + k] = NAN;
         runneri_replicate(j->e, j->params + i * np, j->seeds[i], j->stack_size,
                           j->memory_limit, &j->stop, stacks, j->metrics + i * nm,
-                          &j->state[i], &j->errors[i], NULL);
+                          &j->state[i], &j->errors[i], j->series[i]);
     }
     sim_stack_cache_free(stacks);
     atomic_fetch_add(&j->finished, 1);
@@ -443,6 +512,18 @@ static int worker_setup(job *j, buf *b, const exp_experiment *const *exps, size_
     if (pl >= sizeof plugin || get(b, plugin, pl) != 0 || b->bad)
         return 1;
     plugin[pl] = '\0';
+    size_t series = (size_t)get_u64(b), n_reps = (size_t)get_u64(b);
+    free(j->series_reps);
+    j->series_reps = NULL;
+    if (n_reps > b->len / 8 || (n_reps && !(j->series_reps = malloc(n_reps * sizeof(size_t)))))
+        return 1;
+    for (size_t i = 0; i < n_reps; i++)
+        j->series_reps[i] = (size_t)get_u64(b);
+    j->series_sel = (runner_options){.series = series != 0,
+                                     .series_reps = series == 1 ? j->series_reps : NULL,
+                                     .n_series_reps = n_reps};
+    if (b->bad)
+        return 1;
     if (pl > 0 && (exps = worker_plugin(j, plugin, &n_exps)) == NULL)
         return 2;
     j->e = NULL;
@@ -466,14 +547,18 @@ static int worker_run(job *j, buf *c, chunk_queue *cq, int *setup, buf *sb, buf 
     double *metrics = malloc((n * nmc + 1) * sizeof *metrics);
     unsigned char *state = calloc(n + 1, 1);
     char **errors = calloc(n + 1, sizeof *errors);
+    runneri_series **series = calloc(n + 1, sizeof *series);
     int end = 0;
-    if (!params || !seeds || !metrics || !state || !errors)
+    if (!params || !seeds || !metrics || !state || !errors || !series)
         end = 1;
     for (size_t i = 0; i < n && !end; i++) {
-        get_u64(c); /* point and rep: rank 0 knows them by index */
-        get_u64(c);
+        get_u64(c); /* the point: rank 0 knows it by index */
+        size_t rep = (size_t)get_u64(c);
         seeds[i] = get_u64(c);
         get(c, params + i * np, np * sizeof *params);
+        /* out of memory here: no series for it (runneri_replicate fails it otherwise) */
+        if (runner_series_selected(&j->series_sel, rep))
+            series[i] = runneri_series_new();
     }
     if (!end && !c->bad) {
         j->n = n;
@@ -482,6 +567,7 @@ static int worker_run(job *j, buf *c, chunk_queue *cq, int *setup, buf *sb, buf 
         j->metrics = metrics;
         j->state = state;
         j->errors = errors;
+        j->series = series;
         atomic_store(&j->next, 0);
         atomic_store(&j->finished, 0);
         unsigned nt = j->threads < n ? j->threads : (unsigned)n, started = 0;
@@ -508,12 +594,16 @@ static int worker_run(job *j, buf *c, chunk_queue *cq, int *setup, buf *sb, buf 
             size_t el = errors[i] ? strlen(errors[i]) : 0;
             put_u64(out, el);
             put(out, errors[i], el);
+            put_series(out, series[i]);
         }
         if (send(out, 0, TAG_RESULT) != 0)
             end = 1;
     }
     for (size_t i = 0; errors && i < n; i++)
         free(errors[i]);
+    for (size_t i = 0; series && i < n; i++)
+        runneri_series_free(series[i]);
+    free(series);
     free(params);
     free(seeds);
     free(metrics);
@@ -575,6 +665,7 @@ static int worker_main(const exp_experiment *const *exps, size_t n_exps)
     free(sb.p);
     free(out.p);
     runneri_plugin_close(&j.plugin);
+    free(j.series_reps);
     return 0;
 }
 
