@@ -84,6 +84,27 @@ if [ -n "${PROCSIM_TEST_PLUGIN:-}" ] && [ -f "$PROCSIM_TEST_PLUGIN" ]; then
         fail "plugin under mpirun"
     cmp -s "$dir/p1.csv" "$dir/p2.csv" || fail "plugin: per-replication CSV differs under MPI"
     cmp -s "$dir/p1_sum.csv" "$dir/p2_sum.csv" || fail "plugin: summary CSV differs under MPI"
+    # Ranks that cannot open it (a node without the file: here ranks 1 and 2 see an empty
+    # directory in a mount namespace of their own) end the run before it starts: exit 1,
+    # a message naming the rank and the path, no file.
+    mkdir "$dir/nodes" && cp "$dir/model.so" "$dir/nodes/model.so"
+    if unshare -m sh -c "mount -t tmpfs none '$dir/nodes'" 2>/dev/null; then
+        cat >"$dir/hidden.sh" <<'EOF_HIDDEN'
+#!/bin/sh
+exec unshare -m sh -c 'mount -t tmpfs none "$1" && shift && exec "$@"' sh "$@"
+EOF_HIDDEN
+        args="run $dir/nodes/model.so -r 10 -j 1 -q -o $dir/none.csv"
+        # shellcheck disable=SC2086
+        mpirun --allow-run-as-root --oversubscribe -n 1 "$mpi" $args : \
+            -n 2 sh "$dir/hidden.sh" "$dir/nodes" "$mpi" $args >/dev/null 2>"$dir/none.err"
+        rc=$?
+        [ "$rc" -eq 1 ] || fail "plugin missing on other ranks: exit $rc, want 1"
+        grep -q "^procsim-mpi: run: MPI rank [12] could not load plugin $dir/nodes/model.so" \
+            "$dir/none.err" || fail "plugin missing on other ranks: $(cat "$dir/none.err")"
+        [ -e "$dir/none.csv" ] && fail "plugin missing on other ranks: a file was written"
+    else
+        echo "note: no mount namespaces here: the missing-plugin case did not run"
+    fi
 else
     echo "note: PROCSIM_TEST_PLUGIN unset: the plugin case did not run"
 fi
