@@ -38,6 +38,9 @@ install(FILES ${PROCSIM_PUBLIC_HEADERS} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/
 install(TARGETS procsim_lib procsim_headers EXPORT procsimTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(TARGETS procsim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+if(TARGET procsim-mpi) # built when an MPI is found: it runs installed users' plugins too
+  install(TARGETS procsim-mpi RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
 install(FILES ${PROJECT_BINARY_DIR}/procsim.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 if(PROCSIM_SHARED) # procsim::shared; the .pc stays the static link
   target_include_directories(procsim_shared INTERFACE

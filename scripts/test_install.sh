@@ -7,6 +7,7 @@
 #     -Wstrict-prototypes, and no warning at all in the build output
 #   - each build run as a plugin of the installed procsim (-j 2) and as its own program
 #     (-j 1): every per-replication and summary CSV byte for byte the same
+#   - the installed procsim-mpi (when MPI was found) runs the plugin over 3 ranks
 #   - the installed procsim refuses a plugin of another ABI and files that are not
 #     plugins with one message and exit 2
 # Usage: scripts/test_install.sh [WORK_DIR]   (default build-test/install)
@@ -22,7 +23,11 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 cmake -S . -B "$work/build" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Release \
     -DPROCSIM_WERROR=ON >/dev/null
-cmake --build "$work/build" -j 2 --target procsim procsim_lib >/dev/null
+targets="procsim procsim_lib"
+# procsim-mpi exists when an MPI was found; installing it needs it built
+cmake --build "$work/build" --target help | grep -q 'procsim-mpi' && targets="$targets procsim-mpi"
+# shellcheck disable=SC2086 # targets are words on purpose
+cmake --build "$work/build" -j 2 --target $targets >/dev/null
 cmake --install "$work/build" --prefix "$prefix" >/dev/null
 lib=$prefix/lib/libprocsim.a
 for f in bin/procsim include/procsim/procsim.h lib/pkgconfig/procsim.pc \
@@ -72,6 +77,19 @@ for cc in gcc clang; do
         echo "$cc $how: plugin and own program, same CSVs"
     done
 done
+
+# The installed procsim-mpi (installed when MPI was found) runs the same plugin over ranks.
+if [ -x "$prefix/bin/procsim-mpi" ] && command -v mpirun >/dev/null 2>&1; then
+    # shellcheck disable=SC2086 # options are split on purpose
+    mpirun --allow-run-as-root --oversubscribe -n 3 "$prefix/bin/procsim-mpi" run \
+        "$ref/cafe.so" $run -j 1 -o "$work/ex/m.csv" --summary "$work/ex/ms.csv" ||
+        fail "installed procsim-mpi: plugin run"
+    cmp "$ref/p.csv" "$work/ex/m.csv" || fail "installed procsim-mpi: CSV differs"
+    cmp "$ref/ps.csv" "$work/ex/ms.csv" || fail "installed procsim-mpi: summary differs"
+    echo "installed procsim-mpi: the plugin over 3 ranks, same CSVs"
+else
+    echo "note: no installed procsim-mpi or no mpirun: the MPI plugin run was skipped"
+fi
 
 # Refusals by the installed procsim: another ABI, a shared object without the symbol,
 # a file that is no shared object.
