@@ -56,8 +56,9 @@ void simi_event_destroy(sim_event *ev)
         simi_event_release(ev->aux); /* the target process */
         break;
     case SIMI_SLEEP_WATCHED:
-        simi_sleep_unwatch(ev);
-        return;
+        if (simi_sleep_unwatch(ev))
+            return; /* embedded in its process */
+        break;
     default:
         break;
     }

@@ -275,8 +275,8 @@ inline __attribute__((always_inline)) sim_status sim_wait(sim_proc *self, sim_ev
 /* sim_proc_target shows p's sleep, so others may now wait on its event: it becomes an
  * ordinary one with p as its first waiter (p waited first, as SimPy's callbacks list
  * it), and it keeps p until its last reference goes, when simi_sleep_unwatch makes it a
- * private sleep again (or gives a pooled one back). Until then p's next sim_sleep takes
- * a pooled event, as after an interruption. */
+ * private sleep again (a pooled one goes back to the pool). Until then p's next
+ * sim_sleep takes a pooled event, as after an interruption. */
 void simi_sleep_watch(sim_proc *p, sim_event *ev)
 {
     if (ev->kind == SIMI_SLEEP)
@@ -288,16 +288,14 @@ void simi_sleep_watch(sim_proc *p, sim_event *ev)
     simi_add_waiter(ev, &p->resume);
 }
 
-void simi_sleep_unwatch(sim_event *ev)
+int simi_sleep_unwatch(sim_event *ev)
 {
     sim_proc *p = ev->aux;
-    if (ev == &p->sleep_ev) {
+    int own = ev == &p->sleep_ev;
+    if (own)
         ev->kind = SIMI_SLEEP;
-    } else {
-        ev->next = ev->env->free_events;
-        ev->env->free_events = ev;
-    }
     simi_event_release(&p->ev);
+    return own;
 }
 
 /* sim_sleep while its own event is still queued (an interrupted sleep) or held (shown by

@@ -420,7 +420,9 @@ void simi_coro_free_all(sim_env *env);
 /* process.c */
 void simi_proc_finish_entry(sim_proc *p); /* called on p's stack when fn returns */
 void simi_sleep_watch(sim_proc *p, sim_event *ev); /* sim_proc_target shows a sleep */
-void simi_sleep_unwatch(sim_event *ev);            /* its last reference went */
+/* Its last reference went: drops its sleeper; 1 if it was the sleeper's own event (a
+ * private sleep again), 0 if a pooled one (for the caller to give back). */
+int simi_sleep_unwatch(sim_event *ev);
 void simi_proc_destroy(sim_proc *p);
 void simi_proc_resume_cb(simi_waiter *w, sim_event *ev);
 static inline sim_proc *simi_proc_of_waiter(simi_waiter *w)
