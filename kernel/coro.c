@@ -15,7 +15,10 @@
  * down through its neighbours of the same slab (same environment, which the overflow makes
  * unusable anyway) into that guard, and the handler recognises a fault anywhere between
  * the running stack and the guard below it. Those stacks also carry a canary, checked
- * every time the process yields, for overflows too short to reach the guard.           */
+ * every time the process leaves its stack, for overflows too short to reach the guard.
+ * Packed slabs (SIM_STACKS_PACKED) are laid out that way from the start, stacks 64 bytes
+ * apart in a 2 MiB-aligned region offered to transparent huge pages: the TLB then covers
+ * the stack tops of tens of thousands of processes.                                    */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -37,6 +40,9 @@
 
 #define STACKS_PER_SLAB 16            /* while stacks get a guard page each */
 #define STACKS_PER_SHARED_SLAB 256    /* past the guard budget: one guard per slab */
+#define HUGE_PAGE (2u << 20)           /* packed slabs: x86-64's transparent huge page */
+#define PACKED_GAP 64                  /* between packed stacks: a line, so tops vary */
+#define PACKED_MIN_STACKS 64           /* packed slabs: at least this many stacks */
 #define ALT_STACK_SIZE (64 * 1024)
 
 typedef struct slab {
@@ -44,6 +50,7 @@ typedef struct slab {
     void *map;
     size_t map_size;
     size_t usable; /* bytes per stack: slabs are reused only for the same size */
+    int packed;    /* and the same layout */
     size_t n;      /* stacks in this slab */
     simi_stack stacks[];
 } slab;
@@ -126,7 +133,7 @@ static slab *take_cached_slab(sim_env *env, size_t usable)
         return NULL;
     for (slab **link = &env->stack_cache->slabs; *link; link = &(*link)->next) {
         slab *s = *link;
-        if (s->usable == usable) {
+        if (s->usable == usable && s->packed == env->stacks_packed) {
             *link = s->next;
             return s;
         }
@@ -147,6 +154,7 @@ static slab *map_slab(sim_env *env, size_t usable)
     if (!s)
         goto fail;
     s->usable = usable;
+    s->packed = 0;
     s->n = n;
     s->map_size = stride * n;
     s->map = mmap(NULL, s->map_size, PROT_READ | PROT_WRITE,
@@ -191,13 +199,79 @@ fail:
     return NULL;
 }
 
-static __attribute__((noinline, cold)) int grow_stack_pool(sim_env *env)
+/* A packed slab: n stacks PACKED_GAP apart filling a whole number of huge pages, on a
+ * huge-page boundary, with one protected guard page just below. madvise may fail (no
+ * THP in this kernel): the layout is the same, on small pages. */
+static slab *map_packed_slab(sim_env *env, size_t usable)
 {
     size_t page = page_size();
-    /* One extra page leaves room to colour the stack tops (see simi_coro_start). */
-    size_t usable = (env->stack_size + page - 1) / page * page + page;
+    size_t stride = usable + PACKED_GAP;
+    size_t region = (PACKED_MIN_STACKS * stride + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+    size_t n = region / stride;
+    slab *s = malloc(sizeof *s + n * sizeof s->stacks[0]);
+    if (!s)
+        goto fail;
+    /* Room to align: map more, then give back what lies outside [guard, region end). */
+    size_t span = page + region + HUGE_PAGE;
+    char *map = mmap(NULL, span, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (map == MAP_FAILED)
+        goto fail;
+    char *start = (char *)(((uintptr_t)map + page + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+    char *guard = start - page, *end = start + region;
+    if (guard > map)
+        munmap(map, (size_t)(guard - map));
+    if (map + span > end)
+        munmap(end, (size_t)(map + span - end));
+    s->map = guard;
+    s->map_size = page + region;
+    if (mprotect(guard, page, PROT_NONE) != 0) {
+        munmap(s->map, s->map_size);
+        goto fail;
+    }
+#ifdef MADV_HUGEPAGE
+    (void)madvise(start, region, MADV_HUGEPAGE);
+#endif
+    s->usable = usable;
+    s->packed = 1;
+    s->n = n;
+    for (size_t i = 0; i < n; i++) {
+        simi_stack *st = &s->stacks[i];
+        st->base = start + i * stride;
+        st->size = usable;
+        st->guarded = i == 0 ? SIMI_GUARD_SLAB : SIMI_GUARD_NONE;
+        st->floor = guard;
+        st->color = 0; /* the gaps colour the tops */
+        st->valgrind_id = 0;
+#ifdef PROCSIM_VALGRIND
+        st->valgrind_id = VALGRIND_STACK_REGISTER(st->base, st->base + usable);
+#endif
+    }
+    (void)env;
+    return s;
+fail:
+    free(s);
+    errno = ENOMEM;
+    return NULL;
+}
+
+/* Usable bytes per stack: GUARDED rounds up to pages, plus one to colour the stack tops
+ * (see simi_coro_start); PACKED to cache lines, at least a page. */
+static size_t stack_usable(const sim_env *env)
+{
+    size_t page = page_size();
+    if (env->stacks_packed) {
+        size_t usable = (env->stack_size + 63) / 64 * 64;
+        return usable < page ? page : usable;
+    }
+    return (env->stack_size + page - 1) / page * page + page;
+}
+
+static __attribute__((noinline, cold)) int grow_stack_pool(sim_env *env)
+{
+    size_t usable = stack_usable(env);
     slab *s = take_cached_slab(env, usable);
-    if (!s && !(s = map_slab(env, usable)))
+    if (!s && !(s = env->stacks_packed ? map_packed_slab(env, usable) : map_slab(env, usable)))
         return -1;
     for (size_t i = 0; i < s->n; i++) {
         simi_stack *st = &s->stacks[i];
@@ -244,9 +318,9 @@ static void proc_entry(simi_transfer t);
  * all threads share, which would make a budget failure depend on -j. */
 static __attribute__((noinline, cold)) int charge_new_stack(sim_env *env)
 {
-    size_t page = page_size();
-    size_t usable = (env->stack_size + page - 1) / page * page + page;
-    if (simi_mem_charge(env, usable + page + sizeof(simi_stack)) != 0)
+    size_t usable = stack_usable(env);
+    size_t mapped = env->stacks_packed ? usable + PACKED_GAP : usable + page_size();
+    if (simi_mem_charge(env, mapped + sizeof(simi_stack)) != 0)
         return -1;
     env->stacks_charged++;
     return 0;
@@ -271,7 +345,6 @@ int simi_coro_start(sim_env *env, sim_proc *p)
         p->canary = (const uint64_t *)st->base; /* in the switch line: no p->stack miss */
     }
     p->stack = st;
-    p->after_switch = !st->guarded;
     unsigned fp = simi_fp_raise_flags(); /* the new context copies them (switch.h) */
     p->ctx = make_fcontext(st->base + st->size - st->color, st->size - st->color, proc_entry);
     simi_fp_restore_flags(fp);
@@ -308,19 +381,19 @@ void simi_report_overflow(sim_env *env, sim_proc *p)
              p->name, env->stack_size);
 }
 
-/* After a switch away from p that was not an ordinary wait: a broken canary, or p
- * finished and this was its last switch (recycle the stack, drop its running ref). Runs
- * on the stack of whoever p handed over to. */
+/* p overflowed into the stack below (simi_check_canary): the run ends here. */
+void simi_canary_broken(sim_env *env, sim_proc *p)
+{
+    simi_report_overflow(env, p);
+    siglongjmp(env->overflow_jmp, 1);
+}
+
+/* After the last switch away from p, which finished: recycle the stack, drop its running
+ * ref. Runs on the stack of whoever p handed over to. */
 void simi_coro_after_switch(sim_env *env, sim_proc *p)
 {
-    if (p->canary && *p->canary != SIMI_CANARY) {
-        simi_report_overflow(env, p);
-        siglongjmp(env->overflow_jmp, 1);
-    }
-    if (!p->alive) {
-        simi_coro_release(env, p);
-        simi_event_release(&p->ev);
-    }
+    simi_coro_release(env, p);
+    simi_event_release(&p->ev);
 }
 
 /* A process's first arrival: run it, then hand over for the last time (whoever arrives
@@ -331,6 +404,7 @@ static void proc_entry(simi_transfer t)
     sim_proc *p = env->active;
     simi_arrived(env, p, t);
     simi_proc_finish_entry(p);
+    simi_check_canary(env, p);
     env->active = NULL;
     simi_switch(env, p, simi_next(env), 1);
     abort(); /* a finished process is never resumed */

@@ -6,6 +6,7 @@
  * runs it and jumps straight to the next process (switch.h). A failed event that nobody
  * handled (no process received it, nothing defused it) ends the run with SIM_FAILED, as
  * SimPy's step raises the event's exception.                                          */
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +17,10 @@
 
 sim_env *sim_env_new(const sim_config *cfg)
 {
+    if (cfg && cfg->stack_layout != SIM_STACKS_GUARDED && cfg->stack_layout != SIM_STACKS_PACKED) {
+        errno = EINVAL;
+        return NULL;
+    }
     sim_env *env = calloc(1, sizeof *env);
     if (!env)
         return NULL;
@@ -27,6 +32,7 @@ sim_env *sim_env_new(const sim_config *cfg)
     if (!cfg)
         cfg = &defaults;
     env->stack_size = cfg->stack_size ? cfg->stack_size : SIM_DEFAULT_STACK;
+    env->stacks_packed = cfg->stack_layout == SIM_STACKS_PACKED;
     env->now = cfg->start_time;
     env->seed = cfg->seed;
     env->trace = cfg->trace;
@@ -289,6 +295,7 @@ static sim_proc *next_general(sim_env *env)
                 if (w->fn == simi_proc_resume_cb)
                     return hand_over(env, ev, w);
                 w->fn(w, ev);
+                simi_check_stack(env); /* a hook may have overflowed */
             }
             if (finish_event(env, ev) != 0)
                 return NULL;

@@ -64,7 +64,6 @@ void simi_proc_finish_entry(sim_proc *p)
     p->target = NULL; /* its start event: its own sleep event, holding nothing */
     void *value = p->fn(p, p->arg);
     p->alive = 0;
-    p->after_switch = 1;
     if (p->failing) {
         p->ev.ok = 0;
         p->ev.error = p->fail_error;
@@ -112,7 +111,6 @@ static sim_proc *start(sim_env *env, const char *name, sim_proc_fn fn, void *arg
     p->cause = NULL;
     p->tsan_fiber = NULL;
     p->alive = 1;
-    p->after_switch = 0;
     p->failing = 0;
     p->fail_error = 0;
     /* A bounded copy; libc's strnlen and memcpy take a short name in a few words where a

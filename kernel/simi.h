@@ -61,15 +61,15 @@ struct sim_event {
 
 /* How a stack's guard page (the page just below it) is protected (see coro.c). */
 enum {
-    SIMI_GUARD_NONE,   /* not: past the guard budget; a canary is checked instead */
+    SIMI_GUARD_NONE,   /* not (past the guard budget, or packed): a canary is checked */
     SIMI_GUARD_BUDGET, /* protected, counted in the process-wide guard budget */
-    SIMI_GUARD_SLAB,   /* protected, the lowest of a slab past the budget (plus a canary) */
+    SIMI_GUARD_SLAB,   /* protected, the lowest of a slab past the budget or packed */
 };
 
 typedef struct simi_stack simi_stack;
 struct simi_stack {
     simi_stack *next_free; /* in the environment's stack pool */
-    char *base;            /* lowest usable byte (the guard page lies just below) */
+    char *base;            /* lowest usable byte (a guard page, or a neighbour, below) */
     char *floor;           /* the first protected guard page at or below base - page */
     size_t size;           /* usable bytes */
     size_t color;          /* bytes left unused at the top (cache colouring) */
@@ -87,11 +87,10 @@ struct sim_proc {
     sim_event *wake;        /* event that resumed it */
     simi_waiter resume;     /* its callback on the event it waits for */
     uint8_t alive;          /* its function has not returned */
-    uint8_t after_switch;   /* finished, or on a canary stack: check after each switch */
     uint8_t failing;        /* sim_exit_fail was called */
     int fail_error;
     sim_env *env;           /* ev.env, again here: the first thing a resumed process reads */
-    const uint64_t *canary; /* its stack's canary (a stack past the guard budget), or NULL */
+    const uint64_t *canary; /* its stack's canary (no guard page of its own), or NULL */
     _Alignas(64) sim_event sleep_ev; /* its reusable sim_sleep timeout (see sim_sleep) */
     /* Colder. */
     simi_stack *stack;
@@ -193,6 +192,7 @@ struct sim_env {
     void *stack_maps;        /* list of stack slabs (see coro.c) */
     sim_stack_cache *stack_cache; /* where slabs go back to, or NULL: unmapped */
     size_t stack_size;
+    int stacks_packed;     /* sim_config.stack_layout is SIM_STACKS_PACKED */
     size_t stacks_live;
     size_t stacks_charged; /* stacks counted in the memory budget (peak of stacks_live) */
     size_t stacks_made;

@@ -75,31 +75,58 @@ SIMI_INLINE void simi_fp_restore(unsigned before) { (void)before; }
 
 void simi_coro_after_switch(sim_env *env, sim_proc *p); /* coro.c */
 void simi_report_overflow(sim_env *env, sim_proc *p);
+__attribute__((noreturn, cold)) void simi_canary_broken(sim_env *env, sim_proc *p);
+
+/* A stack without a guard page of its own (packed, or past the guard budget) is checked
+ * whenever its process leaves it, before anything else runs: an overflow into the stack
+ * below is reported before that stack's process resumes from a context the overflow may
+ * have overwritten. The loop then runs on the same stack, so its last SIMI_LOOP_ROOM
+ * bytes count as overflowed too; a callback the loop runs is checked when it returns
+ * (simi_check_stack). Guarded stacks pay one test of a pointer in a hot line. */
+#define SIMI_LOOP_ROOM 2048
+
+SIMI_INLINE void simi_check_canary(sim_env *env, const sim_proc *self)
+{
+    const uint64_t *canary = self->canary;
+    if (__builtin_expect(canary != NULL, 0) &&
+        (*canary != SIMI_CANARY ||
+         (const char *)__builtin_frame_address(0) < (const char *)canary + SIMI_LOOP_ROOM))
+        simi_canary_broken(env, (sim_proc *)self);
+}
+
+/* After a callback ran on whichever stack the loop is on. */
+SIMI_INLINE void simi_check_stack(sim_env *env)
+{
+    const sim_proc *p = env->on_stack;
+    if (p && __builtin_expect(p->canary != NULL, 0) && *p->canary != SIMI_CANARY)
+        simi_canary_broken(env, (sim_proc *)p);
+}
 
 /* One switch per wakeup. There is no scheduler coroutine in the middle: the context that
  * leaves (a process that waits or finished, or the scheduler side of sim_run) runs the
  * event loop itself (simi_next) and jumps straight to the process it resumes, or to the
  * scheduler side when the run must return; a process whose own wakeup is next does not
  * switch at all. Every jump hands over the context that jumped (data: the leaving
- * process, or the environment tagged with 1 for the scheduler side), and the arriving
- * side stores its suspended context: each context is saved exactly where it will be
- * resumed from, and a finished process's stack is released only after it was left for
- * good (simi_coro_after_switch, run by whoever it handed over to). */
+ * process, tagged with 2 when it finished, or the environment tagged with 1 for the
+ * scheduler side), and the arriving side stores its suspended context: each context is
+ * saved exactly where it will be resumed from, and a finished process's stack is
+ * released only after it was left for good (simi_coro_after_switch, run by whoever it
+ * handed over to). The tags cost the common case nothing: one test of the data. */
 
-SIMI_INLINE void *simi_jump_tag(sim_env *env, sim_proc *self)
+SIMI_INLINE void *simi_jump_tag(sim_env *env, sim_proc *self, int final)
 {
-    return self ? (void *)self : (void *)((uintptr_t)env | 1);
+    return self ? (void *)((uintptr_t)self | (final ? 2u : 0u)) : (void *)((uintptr_t)env | 1);
 }
 
 /* The environment of a jump's data (simi_jump_tag). */
 SIMI_INLINE sim_env *simi_jump_env(void *data)
 {
-    return (uintptr_t)data & 1 ? (sim_env *)((uintptr_t)data & ~(uintptr_t)1)
-                               : ((sim_proc *)data)->env;
+    uintptr_t d = (uintptr_t)data;
+    return d & 1 ? (sim_env *)(d & ~(uintptr_t)1) : ((sim_proc *)(d & ~(uintptr_t)2))->env;
 }
 
 /* After arriving on self's stack (NULL: the scheduler side's): store the context that
- * jumped here and do the rare work it left (a broken canary, a finished process). */
+ * jumped here and do the rare work it left (a finished process's stack to release). */
 SIMI_INLINE void simi_arrived(sim_env *env, sim_proc *self, simi_transfer t)
 {
 #ifdef PROCSIM_ASAN
@@ -109,18 +136,20 @@ SIMI_INLINE void simi_arrived(sim_env *env, sim_proc *self, simi_transfer t)
                                     &bottom, &size);
 #endif
     env->on_stack = self;
-    if ((uintptr_t)t.data & 1) {
-        env->sched_ctx = t.fctx;
+    uintptr_t d = (uintptr_t)t.data;
+    if (d & 3) {
+        if (d & 1) {
+            env->sched_ctx = t.fctx;
 #ifdef PROCSIM_ASAN
-        env->sched_stack_bottom = (void *)bottom;
-        env->sched_stack_size = size;
+            env->sched_stack_bottom = (void *)bottom;
+            env->sched_stack_size = size;
 #endif
+        } else {
+            simi_coro_after_switch(env, (sim_proc *)(d & ~(uintptr_t)2)); /* it finished */
+        }
         return;
     }
-    sim_proc *from = t.data;
-    from->ctx = t.fctx;
-    if (__builtin_expect(from->after_switch, 0))
-        simi_coro_after_switch(env, from);
+    ((sim_proc *)t.data)->ctx = t.fctx;
 }
 
 /* Leave self (NULL: the scheduler side) for process `to` (NULL: the scheduler side), and
@@ -140,7 +169,7 @@ SIMI_INLINE void simi_switch(sim_env *env, sim_proc *self, sim_proc *to, int fin
 #ifdef PROCSIM_TSAN
     __tsan_switch_to_fiber(to ? to->tsan_fiber : env->tsan_sched_fiber, 0);
 #endif
-    simi_transfer t = jump_fcontext(to ? to->ctx : env->sched_ctx, simi_jump_tag(env, self));
+    simi_transfer t = jump_fcontext(to ? to->ctx : env->sched_ctx, simi_jump_tag(env, self, final));
     simi_arrived(env, self, t);
 }
 
@@ -216,12 +245,11 @@ SIMI_INLINE sim_proc *simi_next(sim_env *env)
  * self (its own timeout is next, say) it just goes on, without a switch. */
 SIMI_INLINE void simi_yield(sim_env *env, sim_proc *self)
 {
+    simi_check_canary(env, self);
     env->active = NULL; /* hooks run as on the scheduler side */
     sim_proc *next = simi_next(env);
     if (next == self) {
         env->active = self;
-        if (__builtin_expect(self->after_switch, 0)) /* a canary stack: check it anyway */
-            simi_coro_after_switch(env, self);
         return;
     }
     simi_switch(env, self, next, 0);

@@ -246,6 +246,88 @@ static void overflow_well_past_the_guard_budget(FILE *out)
     overflow_past_the_guard_budget(out, 100);
 }
 
+/* ---- packed stacks (SIM_STACKS_PACKED): no guard page per stack ------------------------ */
+
+/* A deep overflow on the top stack of a packed slab runs down through every stack below
+ * it, a waiting bystander's among them, into the slab's one guard page. */
+static void overflow_on_packed_stacks(FILE *out)
+{
+    sim_config cfg = {.stack_size = STACK, .stack_layout = SIM_STACKS_PACKED};
+    sim_env *env = sim_env_new(&cfg);
+    sim_spawn(env, "packed-deep", recurse_deeply, NULL); /* the slab's top stack */
+    sim_spawn(env, "bystander", tick_forever, NULL);     /* the one below it */
+    report(out, env, sim_run(env, -1));
+    sim_env_free(env);
+}
+
+/* Writes a frame larger than the stack: from its own frame down past the stack's bottom,
+ * over the canary, into the top of the stack below (2 KiB of it), without a fault. */
+static void *(*volatile fill_ptr)(void *, int, size_t) = memset;
+
+static void *overrun_by_2k(sim_proc *self, void *arg)
+{
+    (void)arg;
+    volatile char big[STACK + 2048];
+    fill_ptr((void *)big, 0x5a, sizeof big);
+    sim_sleep(self, 1); /* leaves its stack: the canary is checked here */
+    return IV(big[100]);
+}
+
+/* The process below has not started yet: its first context, at the top of its stack, is
+ * what the overrun overwrote. The overflow must be reported before anything jumps into
+ * that context (a check after the switch would crash in it). */
+static void short_overflow_into_a_packed_neighbour(FILE *out)
+{
+    sim_config cfg = {.stack_size = STACK, .stack_layout = SIM_STACKS_PACKED};
+    sim_env *env = sim_env_new(&cfg);
+    sim_spawn(env, "overrunner", overrun_by_2k, NULL);
+    sim_spawn(env, "neighbour", tick_forever, NULL);
+    report(out, env, sim_run(env, -1));
+    fprintf(out, "at %s\n", NOW(env));
+    sim_env_free(env);
+}
+
+/* The same from a hook: the loop runs it on the stack of the process that waited last. */
+static void overrun_in_hook(sim_hook *h, sim_event *ev)
+{
+    (void)h;
+    (void)ev;
+    volatile char big[STACK + 2048];
+    fill_ptr((void *)big, 0x5a, sizeof big);
+}
+
+static void *sleep_1_then_100(sim_proc *self, void *arg)
+{
+    (void)arg;
+    sim_sleep(self, 1);
+    sim_sleep(self, 100); /* the loop goes on here: the hook at 1.5 runs on this stack */
+    return NULL;
+}
+
+static void *sleep_2_then_tick(sim_proc *self, void *arg)
+{
+    sim_sleep(self, 2);
+    return tick_forever(self, arg);
+}
+
+/* The host's stack is the slab's top, the neighbour's just below; the neighbour resumes
+ * at 2 from the context the hook at 1.5 overwrote, unless the overflow is caught when
+ * the hook returns. */
+static void short_overflow_in_a_hook_on_packed_stacks(FILE *out)
+{
+    sim_config cfg = {.stack_size = STACK, .stack_layout = SIM_STACKS_PACKED};
+    sim_env *env = sim_env_new(&cfg);
+    static sim_hook hook = {.fn = overrun_in_hook};
+    sim_event *t = sim_timeout(env, 1.5, NULL);
+    sim_event_hook(t, &hook);
+    sim_spawn(env, "host", sleep_1_then_100, NULL);
+    sim_spawn(env, "neighbour", sleep_2_then_tick, NULL);
+    report(out, env, sim_run(env, -1));
+    fprintf(out, "at %s\n", NOW(env));
+    sim_unref(t);
+    sim_env_free(env);
+}
+
 #endif
 
 /* ---- tests -------------------------------------------------------------------------- */
@@ -386,6 +468,49 @@ static void test_stack_overflow_is_reported_on_a_stack_well_past_the_guard_budge
 #endif
 }
 
+static void test_stack_overflow_on_packed_stacks_is_reported_at_the_slab_guard(void **state)
+{
+    (void)state;
+#ifdef KTEST_ASAN
+    SKIP_UNDER_ASAN();
+#else
+    char *text = run_in_child(overflow_on_packed_stacks);
+    if (!strstr(text, "status stack overflow\n") || !strstr(text, "'packed-deep'"))
+        fail_msg("child reported: %s", text);
+    free(text);
+#endif
+}
+
+static void test_short_overflow_into_a_packed_neighbour_is_reported_before_it_resumes(
+    void **state)
+{
+    (void)state;
+#ifdef KTEST_ASAN
+    SKIP_UNDER_ASAN();
+#else
+    char *text = run_in_child(short_overflow_into_a_packed_neighbour);
+    if (!strstr(text, "status stack overflow\n") || !strstr(text, "'overrunner'") ||
+        !strstr(text, "at 0\n"))
+        fail_msg("child reported: %s", text);
+    free(text);
+#endif
+}
+
+static void test_short_overflow_in_a_hook_on_packed_stacks_is_reported_when_it_returns(
+    void **state)
+{
+    (void)state;
+#ifdef KTEST_ASAN
+    SKIP_UNDER_ASAN();
+#else
+    char *text = run_in_child(short_overflow_in_a_hook_on_packed_stacks);
+    if (!strstr(text, "status stack overflow\n") || !strstr(text, "'host'") ||
+        !strstr(text, "at 1.5\n"))
+        fail_msg("child reported: %s", text);
+    free(text);
+#endif
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -400,6 +525,11 @@ int main(void)
             test_stack_overflow_is_reported_on_the_first_stack_past_the_guard_budget),
         cmocka_unit_test(
             test_stack_overflow_is_reported_on_a_stack_well_past_the_guard_budget),
+        cmocka_unit_test(test_stack_overflow_on_packed_stacks_is_reported_at_the_slab_guard),
+        cmocka_unit_test(
+            test_short_overflow_into_a_packed_neighbour_is_reported_before_it_resumes),
+        cmocka_unit_test(
+            test_short_overflow_in_a_hook_on_packed_stacks_is_reported_when_it_returns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
