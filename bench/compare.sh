@@ -39,7 +39,8 @@ esac
 
 status=0
 table=$(mktemp) || exit 1
-trap 'rm -f "$table"' EXIT INT TERM
+scale=$(mktemp) || exit 1
+trap 'rm -f "$table" "$scale"' EXIT INT TERM
 
 # field LINE NAME: the value of NAME=... in a result line.
 field() {
@@ -143,12 +144,13 @@ workload() {
     fi
     floor_ratio=- handoff_ratio=-
     if [ "$name" = timeouts ]; then
+        echo "$args ${c_rate:--}" >>"$scale"
         floor_vs "floor:  " floor "$args"
         floor_ratio=$vs_ratio
         floor_vs "handoff:" floor_handoff "$args"
         handoff_ratio=$vs_ratio
     fi
-    printf '%-11s %-16s %-14s %-14s %14s %14s %14s\n' "$name" "$args" "${c_rate:--}" \
+    printf '%-11s %-23s %-14s %-14s %14s %14s %14s\n' "$name" "$args" "${c_rate:--}" \
         "${py_rate:--}" "$(ratio "$c_rate" "$py_rate")" "$floor_ratio" "$handoff_ratio" >>"$table"
     echo
 }
@@ -161,17 +163,26 @@ workload timeouts wakeups_per_s "$timeouts_huge_args" c-only
 # with P comes from the stacks' spread over pages (one TLB entry each).
 workload timeouts wakeups_per_s "$timeouts_big_args 16384" c-only
 workload timeouts wakeups_per_s "$timeouts_huge_args 16384" c-only
+# And packed (SIM_STACKS_PACKED): the stacks back to back on transparent huge pages.
+workload timeouts wakeups_per_s "$timeouts_big_args 16384 packed" c-only
+workload timeouts wakeups_per_s "$timeouts_huge_args 16384 packed" c-only
 workload pingpong rounds_per_s "$pingpong_args"
 workload interrupts interrupts_per_s "$interrupts_args"
 workload mm1 customers_per_s "$mm1_args"
 workload mm1_queue customers_per_s "$mm1_queue_args"
 
-printf '%-11s %-16s %-14s %-14s %14s %14s %14s\n' workload args procsim/s SimPy/s procsim/SimPy \
+printf '%-11s %-23s %-14s %-14s %14s %14s %14s\n' workload args procsim/s SimPy/s procsim/SimPy \
     procsim/floor procsim/handoff
 cat "$table"
 echo "CPU: ${cpu:-unknown}${cpu_id:+ ($cpu_id)}"
 echo "(targets, issue 10: every workload >= 50x SimPy; timeouts >= 0.6x handoff floor at"
 echo " 1000 processes, >= 0.5x at 10,000)"
+echo
+echo "Scale: each timeouts row's rate / the first row's (target: within 2x, >= 0.50):"
+base_rate=$(head -n 1 "$scale" | awk '{print $NF}')
+while read -r line; do
+    printf '  %-28s %s\n' "${line% *}" "$(ratio "${line##* }" "$base_rate")"
+done <"$scale"
 echo
 
 echo "Memory (each line a fresh process):"
@@ -183,12 +194,15 @@ if [ -x "$bin/bench_memory" ]; then
     small_kib=$(field "$small" peak_rss_kib)
     big_kib=$(field "$big" peak_rss_kib)
     echo "  peak RSS after $(field "$big" events) events / after $(field "$small" events): $(ratio "$big_kib" "$small_kib") (flat: close to 1.00)"
-    if pm=$("$bin/bench_memory" procs "$procs" 2>&1); then
-        echo "  $pm"
-    else
-        echo "  proc_memory: $procs waiting processes failed: $pm"
-        status=1
-    fi
+    for stack_args in "" "16384 packed" "8192 packed"; do
+        # shellcheck disable=SC2086 # words on purpose
+        if pm=$("$bin/bench_memory" procs "$procs" $stack_args 2>&1); then
+            echo "  $pm"
+        else
+            echo "  proc_memory: $procs waiting processes failed: $pm"
+            status=1
+        fi
+    done
     echo "  (targets: peak RSS flat over 10^8 events; under 16384 bytes per waiting process)"
 else
     echo "  $bin/bench_memory not built"

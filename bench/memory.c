@@ -75,9 +75,13 @@ static void *waiter(sim_proc *self, void *arg)
     return NULL;
 }
 
-static int procs_mode(long procs)
+/* stack 0: the default; packed: SIM_STACKS_PACKED (with huge pages a slab is resident
+ * whole, so this is what the layout costs). */
+static int procs_mode(long procs, long stack, int packed)
 {
-    sim_env *env = sim_env_new(NULL);
+    sim_config cfg = {.stack_size = (size_t)stack,
+                      .stack_layout = packed ? SIM_STACKS_PACKED : SIM_STACKS_GUARDED};
+    sim_env *env = sim_env_new(&cfg);
     bench_check(NULL, env != NULL, "sim_env_new");
     sim_event *never = sim_event_new(env);
     bench_check(env, never != NULL, "sim_event_new");
@@ -89,20 +93,22 @@ static int procs_mode(long procs)
     bench_check(env, before >= 0 && after >= 0, "reading /proc/self/statm");
     sim_unref(never);
     sim_env_free(env);
-    printf("workload=proc_memory processes=%ld stack_size=%d rss_added_kib=%lld "
+    printf("workload=proc_memory processes=%ld stack_size=%ld%s rss_added_kib=%lld "
            "bytes_per_process=%.0f\n",
-           procs, SIM_DEFAULT_STACK, (after - before) / 1024,
-           (double)(after - before) / (double)procs);
+           procs, stack ? stack : (long)SIM_DEFAULT_STACK, packed ? " stack_layout=packed" : "",
+           (after - before) / 1024, (double)(after - before) / (double)procs);
     return 0;
 }
 
 int main(int argc, char **argv)
 {
-    const char *usage = "bench_memory events E | bench_memory procs P";
+    const char *usage = "bench_memory events E | bench_memory procs P [STACK_BYTES [packed]]";
     if (argc == 3 && strcmp(argv[1], "events") == 0)
         return events_mode(bench_arg(argc, argv, 2, 0, 4000000000000000000L, usage));
-    if (argc == 3 && strcmp(argv[1], "procs") == 0)
-        return procs_mode(bench_arg(argc, argv, 2, 0, 10000000, usage));
+    if (argc >= 3 && argc <= 5 && strcmp(argv[1], "procs") == 0 &&
+        (argc < 5 || strcmp(argv[4], "packed") == 0))
+        return procs_mode(bench_arg(argc, argv, 2, 0, 10000000, usage),
+                          bench_arg(argc, argv, 3, 0, 1L << 30, usage), argc == 5);
     fprintf(stderr, "usage: %s\n", usage);
     return 2;
 }
