@@ -202,7 +202,7 @@ fail:
 /* A packed slab: n stacks PACKED_GAP apart filling a whole number of huge pages, on a
  * huge-page boundary, with one protected guard page just below. madvise may fail (no
  * THP in this kernel): the layout is the same, on small pages. */
-static slab *map_packed_slab(sim_env *env, size_t usable)
+static slab *map_packed_slab(size_t usable)
 {
     size_t page = page_size();
     size_t stride = usable + PACKED_GAP;
@@ -247,7 +247,6 @@ static slab *map_packed_slab(sim_env *env, size_t usable)
         st->valgrind_id = VALGRIND_STACK_REGISTER(st->base, st->base + usable);
 #endif
     }
-    (void)env;
     return s;
 fail:
     free(s);
@@ -271,7 +270,7 @@ static __attribute__((noinline, cold)) int grow_stack_pool(sim_env *env)
 {
     size_t usable = stack_usable(env);
     slab *s = take_cached_slab(env, usable);
-    if (!s && !(s = env->stacks_packed ? map_packed_slab(env, usable) : map_slab(env, usable)))
+    if (!s && !(s = env->stacks_packed ? map_packed_slab(usable) : map_slab(env, usable)))
         return -1;
     for (size_t i = 0; i < s->n; i++) {
         simi_stack *st = &s->stacks[i];

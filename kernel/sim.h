@@ -75,7 +75,8 @@ typedef void (*sim_series_fn)(void *ctx, const char *name, double t, double valu
  *   TLB entries instead of 10,000. One guard page per slab, below its lowest stack, and a
  *   canary at the bottom of every stack, checked whenever its process leaves the stack
  *   (waits or ends): an overflow is reported with SIM_EOVERFLOW before any process whose
- *   stack it ran into resumes. A frame that jumps over the canary without writing it can
+ *   stack it ran into resumes. The event loop runs on the stack of the process that
+ *   waits, so a wait within 1 KiB of the stack's bottom counts as an overflow. A frame that jumps over the canary without writing it can
  *   still reach a neighbour unnoticed, so develop with GUARDED and run large with PACKED.
  *   Memory: with huge pages a slab is resident whole once touched (stack_size + 64 bytes
  *   per process, rounded up to 2 MiB per slab), so pair it with a small stack_size. */

@@ -83,7 +83,7 @@ __attribute__((noreturn, cold)) void simi_canary_broken(sim_env *env, sim_proc *
  * have overwritten. The loop then runs on the same stack, so its last SIMI_LOOP_ROOM
  * bytes count as overflowed too; a callback the loop runs is checked when it returns
  * (simi_check_stack). Guarded stacks pay one test of a pointer in a hot line. */
-#define SIMI_LOOP_ROOM 2048
+#define SIMI_LOOP_ROOM 1024 /* the loop's frames take a few hundred bytes */
 
 SIMI_INLINE void simi_check_canary(sim_env *env, const sim_proc *self)
 {

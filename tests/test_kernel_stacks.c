@@ -106,6 +106,41 @@ static void test_a_stack_cache_serves_both_layouts_in_turn(void **state)
     sim_stack_cache_free(cache);
 }
 
+/* Deep but within bounds: 8 KiB of frames on a 16 KiB packed stack, between waits,
+ * next to neighbours doing the same. */
+static void *(*volatile fill_ptr)(void *, int, size_t) = memset;
+
+static int use_8k(int seed)
+{
+    volatile char frame[8 * 1024];
+    fill_ptr((void *)frame, seed, sizeof frame);
+    return frame[seed % sizeof frame];
+}
+
+static void *deep_sleeper(sim_proc *self, void *arg)
+{
+    long *sum = arg;
+    for (int i = 0; i < 5; i++) {
+        *sum += use_8k(i + 1);
+        if (sim_sleep(self, 1) != SIM_OK)
+            return NULL;
+    }
+    return NULL;
+}
+
+static void test_packed_stacks_hold_frames_of_half_their_size(void **state)
+{
+    (void)state;
+    sim_config cfg = {.stack_size = 16384, .stack_layout = SIM_STACKS_PACKED};
+    sim_env *env = sim_env_new(&cfg);
+    long sum = 0;
+    for (int i = 0; i < 200; i++)
+        assert_int_equal(sim_spawn(env, "deep", deep_sleeper, &sum), SIM_OK);
+    assert_int_equal(sim_run(env, -1), SIM_OK);
+    assert_int_equal(sum, 200L * (1 + 2 + 3 + 4 + 5));
+    sim_env_free(env);
+}
+
 static void test_an_unknown_stack_layout_is_refused(void **state)
 {
     (void)state;
@@ -120,6 +155,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_packed_stacks_run_a_model_exactly_as_guarded_ones),
         cmocka_unit_test(test_a_stack_cache_serves_both_layouts_in_turn),
+        cmocka_unit_test(test_packed_stacks_hold_frames_of_half_their_size),
         cmocka_unit_test(test_an_unknown_stack_layout_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
