@@ -57,11 +57,11 @@ static sim_status proc_replicate(sim_env *env, const double *params, double *met
 
 static const exp_metric one_metric[] = {{"value", "what the replication computed", 0}};
 static const exp_experiment empty = {"empty", "nothing", NULL, 0, one_metric, 1,
-                                     empty_replicate, NULL, NULL};
+                                     empty_replicate, NULL, NULL, 0, 0};
 static const exp_experiment spin = {"spin", "200k draws", NULL, 0, one_metric, 1,
-                                    spin_replicate, NULL, NULL};
+                                    spin_replicate, NULL, NULL, 0, 0};
 static const exp_experiment proc = {"proc", "one process, 20k sleeps", NULL, 0, one_metric,
-                                    1, proc_replicate, NULL, NULL};
+                                    1, proc_replicate, NULL, NULL, 0, 0};
 
 static double clock_s(clockid_t id)
 {

@@ -54,6 +54,12 @@ typedef struct exp_experiment {
      * values are valid, else one sentence saying which rule they break (static storage).
      * A broken rule is a usage error, not a failed replication. */
     const char *(*check)(const double *params);
+    /* Optional: what the model's processes need (sim.h). stack_size: usable bytes per
+     * process stack, 0 = the kernel's 64 KiB; raise it for deep recursion, lower it with
+     * many processes. stack_layout: SIM_STACKS_PACKED for tens of thousands of live
+     * processes (stacks on huge pages, several times fewer TLB misses per wakeup). */
+    size_t stack_size;
+    sim_stack_layout stack_layout;
 } exp_experiment;
 
 /* Index of parameter / metric `name`, or -1. */

@@ -181,6 +181,10 @@ int runneri_cli_describe(const runneri_cli *c, int argc, char **argv)
                 e->metrics[k].proportion ? " [proportion: Wilson interval]" : "");
     if (e->analytic)
         describe_analytic(c, e, w);
+    if (e->stack_size || e->stack_layout)
+        fprintf(c->out, "\nprocess stacks: %zu bytes, %s\n",
+                e->stack_size ? e->stack_size : (size_t)SIM_DEFAULT_STACK,
+                e->stack_layout == SIM_STACKS_PACKED ? "packed" : "guarded");
     runneri_clocale_leave(&l);
     return CLI_OK;
 }

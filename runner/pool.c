@@ -96,7 +96,8 @@ void runneri_replicate(const exp_experiment *e, const double *params, uint64_t s
                        sim_stack_cache *stacks, double *row, unsigned char *state,
                        char **error, runneri_series *series)
 {
-    sim_config cfg = {.stack_size = stack_size,
+    sim_config cfg = {.stack_size = stack_size ? stack_size : e->stack_size,
+                      .stack_layout = e->stack_layout,
                       .seed = seed,
                       .stacks = stacks,
                       .stop = stop,

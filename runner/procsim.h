@@ -36,7 +36,7 @@
 extern "C" {
 #endif
 
-#define PROCSIM_ABI_VERSION 1u
+#define PROCSIM_ABI_VERSION 2u /* 2: exp_experiment.stack_size, stack_layout */
 
 typedef struct {
     unsigned abi; /* PROCSIM_ABI_VERSION of the headers the plugin was built with */

@@ -112,7 +112,7 @@ typedef struct {
                         * more than the address space holds memory_limit budgets of */
     uint64_t seed;     /* base seed */
     int crn;           /* 1: common random numbers across points (default) */
-    size_t stack_size; /* process stack size for sim_config; 0: kernel default */
+    size_t stack_size; /* process stack size; 0: the experiment's (exp_experiment) */
     double confidence; /* confidence level of the intervals used for stopping */
     double precision;  /* > 0: sequential stopping on the relative half-width */
     size_t max_reps;   /* cap on replications per point with precision */

@@ -104,7 +104,7 @@ expect_refusal() { # pattern, file
 }
 gcc -shared -fPIC -I"$prefix/include" "$src/tests/plugin/abi_next.c" -o "$work/ex/abi.so"
 gcc -shared -fPIC "$src/tests/plugin/not_a_plugin.c" -o "$work/ex/none.so"
-expect_refusal "built for procsim plugin ABI 2, this procsim uses ABI 1" "$work/ex/abi.so"
+expect_refusal "built for procsim plugin ABI 3, this procsim uses ABI 2" "$work/ex/abi.so"
 expect_refusal "is not a procsim plugin: it exports no" "$work/ex/none.so"
 expect_refusal "is not a procsim plugin (" "$lib"
 echo "installed procsim refuses another ABI and non-plugins (exit 2)"

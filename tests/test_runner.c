@@ -284,6 +284,26 @@ static void results_carry_the_seed_each_env_was_given(void **state)
 
 /* ---- runs --------------------------------------------------------------------- */
 
+/* The runner gives every replication the stacks its experiment declares: 256 KiB (a
+ * 160 KiB frame fits; the default 64 KiB would overflow), packed (two processes' frames
+ * one stack + 64 bytes apart), on one thread and on two, with stacks reused. */
+static void replications_get_the_stacks_their_experiment_declares(void **state)
+{
+    (void)state;
+    runner_plan *plan = runner_plan_new(tm_packed());
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        runner_result *res = run_plan(plan, threads, 6, -1);
+        for (size_t r = 0; r < 6; r++) {
+            assert_int_equal(runner_result_state(res, 0, r), RUNNER_REP_OK);
+            const double *m = runner_result_metrics(res, 0, r);
+            assert_true(m[0] == 256.0 * 1024 + 64);
+            assert_true(m[1] == 1.0);
+        }
+        runner_result_free(res);
+    }
+    runner_plan_free(plan);
+}
+
 static void results_are_identical_for_one_and_two_threads(void **state)
 {
     (void)state;
@@ -432,7 +452,7 @@ static void the_stop_flag_ends_replications_that_would_never_end(void **state)
     (void)state;
     static const exp_metric metrics[] = {{"zero", "always 0", 0}};
     static const exp_experiment forever = {"forever", "never ends", NULL, 0, metrics, 1,
-                                           forever_replicate, NULL, NULL};
+                                           forever_replicate, NULL, NULL, 0, 0};
     runner_plan *plan = runner_plan_new(&forever);
     atomic_int stop = 0;
     runner_options opt;
@@ -562,6 +582,7 @@ int main(void)
         cmocka_unit_test(seeds_differ_between_reps_and_without_crn_between_points),
         cmocka_unit_test(results_carry_the_seed_each_env_was_given),
         cmocka_unit_test(results_are_identical_for_one_and_two_threads),
+        cmocka_unit_test(replications_get_the_stacks_their_experiment_declares),
         cmocka_unit_test(one_replication_alone_matches_the_full_run),
         cmocka_unit_test(a_failed_replication_is_recorded_and_the_others_complete),
         cmocka_unit_test(summary_leaves_out_undefined_values),

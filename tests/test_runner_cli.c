@@ -74,8 +74,8 @@ static int cli(cli_state *s, const char *words)
     for (char *tok = strtok(line, " "); tok && argc < 63; tok = strtok(NULL, " "))
         argv[argc++] = tok;
     argv[argc] = NULL;
-    const exp_experiment *exps[] = {tm_sleepy(), tm_flaky(), tm_odd(), tm_spin()};
-    runner_cli_io io = {exps, 4, tmpfile(), tmpfile(), 0, cli_prog};
+    const exp_experiment *exps[] = {tm_sleepy(), tm_flaky(), tm_odd(), tm_spin(), tm_packed()};
+    runner_cli_io io = {exps, 5, tmpfile(), tmpfile(), 0, cli_prog};
     s->rc = runner_cli_main(argc, argv, &io);
     read_all(io.out, s->out, sizeof s->out);
     read_all(io.err, s->err, sizeof s->err);
@@ -324,6 +324,16 @@ static void describe_shows_defaults_ranges_and_help(void **state)
     assert_contains(s->out, "late    the end time when it is past 1");
 }
 
+static void describe_shows_the_stacks_an_experiment_declares(void **state)
+{
+    cli_state *s = *state;
+    assert_int_equal(cli(s, "describe packed"), 0);
+    assert_contains(s->out, "\nprocess stacks: 262144 bytes, packed\n");
+    assert_int_equal(cli(s, "describe sleepy"), 0);
+    if (strstr(s->out, "process stacks"))
+        fail_msg("describe shows stacks sleepy does not declare: %s", s->out);
+}
+
 static void trace_prints_the_model_trace_and_nothing_else(void **state)
 {
     cli_state *s = *state;
@@ -424,6 +434,7 @@ int main(void)
         T(abs_precision_stops_metrics_near_zero),
         T(list_shows_experiments_with_parameters_and_metrics),
         T(describe_shows_defaults_ranges_and_help),
+        T(describe_shows_the_stacks_an_experiment_declares),
         T(trace_prints_the_model_trace_and_nothing_else),
         T(trace_of_a_failing_replication_exits_1),
         T(version_and_help_exit_0),

@@ -5,6 +5,8 @@
 #define PROCSIM_TEST_RUNNER_MODELS_H
 
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "experiments.h"
 #include "runner.h"
@@ -60,7 +62,7 @@ static inline const exp_experiment *tm_sleepy(void)
     static const exp_param params[] = TM_SLEEPY_PARAMS;
     static const exp_metric metrics[] = TM_SLEEPY_METRICS;
     static const exp_experiment e = {"sleepy", "exponential sleeps", params, 2, metrics, 2,
-                                     tm_sleepy_replicate, tm_sleepy_analytic, NULL};
+                                     tm_sleepy_replicate, tm_sleepy_analytic, NULL, 0, 0};
     return &e;
 }
 
@@ -87,7 +89,7 @@ static inline const exp_experiment *tm_flaky(void)
     static const exp_param params[] = TM_SLEEPY_PARAMS;
     static const exp_metric metrics[] = TM_SLEEPY_METRICS;
     static const exp_experiment e = {"flaky", "exponential sleeps; replication 3 fails",
-                                     params, 2, metrics, 2, tm_flaky_replicate, NULL, NULL};
+                                     params, 2, metrics, 2, tm_flaky_replicate, NULL, NULL, 0, 0};
     return &e;
 }
 
@@ -105,7 +107,7 @@ static inline const exp_experiment *tm_empty(void)
 {
     static const exp_metric metrics[] = {{"zero", "always 0", 0}};
     static const exp_experiment e = {"empty", "does nothing", NULL, 0, metrics, 1,
-                                     tm_empty_replicate, NULL, NULL};
+                                     tm_empty_replicate, NULL, NULL, 0, 0};
     return &e;
 }
 
@@ -127,7 +129,7 @@ static inline const exp_experiment *tm_spin(void)
     static const exp_param params[] = {{"work", 100.0, 0.0, 1e6, 1, "thousands of draws"}};
     static const exp_metric metrics[] = {{"sum", "sum of the draws", 0}};
     static const exp_experiment e = {"spin", "CPU-bound draws", params, 1, metrics, 1,
-                                     tm_spin_replicate, NULL, NULL};
+                                     tm_spin_replicate, NULL, NULL, 0, 0};
     return &e;
 }
 
@@ -158,7 +160,61 @@ static inline const exp_experiment *tm_odd(void)
     static const exp_metric metrics[] = {{"a,b", "the parameter", 0},
                                          {"say \"hi\"", "the end time", 0}};
     static const exp_experiment e = {"odd", "awkward names and a trace", params, 1, metrics, 2,
-                                     tm_odd_replicate, NULL, NULL};
+                                     tm_odd_replicate, NULL, NULL, 0, 0};
+    return &e;
+}
+
+/* ---- stacks: a model that declares its stacks (exp_experiment.stack_size/layout).
+ * `gap` is how far apart two processes' frames at the same depth are: stack_size + 64
+ * exactly when the stacks are packed (sim.h). `deep` is 1 when a process got through a
+ * 160 KiB frame, which needs more than the kernel's default 64 KiB stack. ---- */
+static inline void *tm_frame_at(sim_proc *self, void *arg)
+{
+    volatile char here = 0;
+    *(uintptr_t *)arg = (uintptr_t)&here;
+    sim_sleep(self, 1);
+    return NULL;
+}
+
+static void *(*volatile tm_fill)(void *, int, size_t) = memset;
+
+static inline void *tm_deep_frame(sim_proc *self, void *arg)
+{
+    volatile char frame[160 * 1024];
+    tm_fill((void *)frame, 1, sizeof frame);
+    sim_sleep(self, 1);
+    *(double *)arg = frame[1000];
+    return NULL;
+}
+
+static inline sim_status tm_stacks_replicate(sim_env *env, const double *params,
+                                             double *metrics)
+{
+    (void)params;
+    uintptr_t a = 0, b = 0;
+    sim_status st = sim_spawn(env, "first", tm_frame_at, &a);
+    if (st == SIM_OK)
+        st = sim_spawn(env, "second", tm_frame_at, &b);
+    if (st == SIM_OK)
+        st = sim_spawn(env, "deep", tm_deep_frame, &metrics[1]);
+    if (st == SIM_OK)
+        st = sim_run(env, -1);
+    metrics[0] = (double)a - (double)b;
+    return st;
+}
+
+#define TM_STACKS_METRICS                                                                  \
+    {{"gap", "distance between two processes' frames", 0},                                 \
+     {"deep", "1 when a 160 KiB frame fitted", 0}}
+
+/* 256 KiB packed stacks. */
+static inline const exp_experiment *tm_packed(void)
+{
+    static const exp_metric metrics[] = TM_STACKS_METRICS;
+    static const exp_experiment e = {
+        .name = "packed", .help = "declares packed 256 KiB stacks", .metrics = metrics,
+        .n_metrics = 2, .replicate = tm_stacks_replicate, .stack_size = 256 * 1024,
+        .stack_layout = SIM_STACKS_PACKED};
     return &e;
 }
 

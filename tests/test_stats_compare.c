@@ -165,7 +165,7 @@ static const exp_metric coin_metrics[] = {{"event", "1 if it happened", 1},
                                           {"share", "draws below q", 1},
                                           {"share_t", "the same, t interval", 0}};
 static const exp_experiment coin = {"coin", "indicators and fractions", coin_params, 2,
-                                    coin_metrics, 3, coin_replicate, NULL, NULL};
+                                    coin_metrics, 3, coin_replicate, NULL, NULL, 0, 0};
 
 static runner_result *run_coin(const char *assignment, size_t reps)
 {

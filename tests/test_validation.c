@@ -249,7 +249,7 @@ static const exp_param sleeps_params[] = {
 static const exp_metric sleeps_metrics[] = {{"mean_sleep", "elapsed time / draws", 0}};
 static const exp_experiment sleeps_experiment = {
     "sleeps", "mean of exponential sleeps (expectation exactly 1/rate)",
-    sleeps_params, 2, sleeps_metrics, 1, sleeps_replicate, sleeps_analytic, NULL};
+    sleeps_params, 2, sleeps_metrics, 1, sleeps_replicate, sleeps_analytic, NULL, 0, 0};
 
 /* K separates 95% from the 91.8% a normal quantile gives with 10 replications by more
  * than 4 binomial standard deviations on each side. */

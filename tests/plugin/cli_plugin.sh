@@ -66,7 +66,7 @@ grep -q "leaves after" "$dir/pt" || fail "the trace shows no customer reneging"
 "$procsim" describe "$cafe" | grep -q 'bean hopper' || fail "describe PLUGIN"
 
 out="-o $dir/out/reps.csv --summary $dir/out/sum.csv"
-expect_usage procsim "built for procsim plugin ABI 2, this procsim uses ABI 1: rebuild" \
+expect_usage procsim "built for procsim plugin ABI 3, this procsim uses ABI 2: rebuild" \
     "$procsim" run "$abi_next" $out
 expect_usage procsim "not a procsim plugin: it exports no 'procsim_plugin'" \
     "$procsim" run "$none" $out
