@@ -202,11 +202,16 @@ fail:
 /* A packed slab: n stacks PACKED_GAP apart filling a whole number of huge pages, on a
  * huge-page boundary, with one protected guard page just below. madvise may fail (no
  * THP in this kernel): the layout is the same, on small pages. */
+static size_t packed_region(size_t stride)
+{
+    return (PACKED_MIN_STACKS * stride + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+}
+
 static slab *map_packed_slab(size_t usable)
 {
     size_t page = page_size();
     size_t stride = usable + PACKED_GAP;
-    size_t region = (PACKED_MIN_STACKS * stride + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+    size_t region = packed_region(stride);
     size_t n = region / stride;
     slab *s = malloc(sizeof *s + n * sizeof s->stacks[0]);
     if (!s)
@@ -318,7 +323,12 @@ static void proc_entry(simi_transfer t);
 static __attribute__((noinline, cold)) int charge_new_stack(sim_env *env)
 {
     size_t usable = stack_usable(env);
-    size_t mapped = env->stacks_packed ? usable + PACKED_GAP : usable + page_size();
+    size_t mapped = usable + page_size();
+    if (env->stacks_packed) { /* its share of its slab, the slab's guard page included */
+        size_t region = packed_region(usable + PACKED_GAP);
+        mapped = (page_size() + region + region / (usable + PACKED_GAP) - 1) /
+                 (region / (usable + PACKED_GAP));
+    }
     if (simi_mem_charge(env, mapped + sizeof(simi_stack)) != 0)
         return -1;
     env->stacks_charged++;
@@ -339,6 +349,7 @@ int simi_coro_start(sim_env *env, sim_proc *p)
     simi_stack *st = env->free_stacks;
     env->free_stacks = st->next_free;
     p->canary = NULL;
+    p->packed = (uint8_t)env->stacks_packed;
     if (!st->guarded) {
         *(uint64_t *)st->base = SIMI_CANARY;
         p->canary = (const uint64_t *)st->base; /* in the switch line: no p->stack miss */

@@ -17,7 +17,9 @@
 
 sim_env *sim_env_new(const sim_config *cfg)
 {
-    if (cfg && cfg->stack_layout != SIM_STACKS_GUARDED && cfg->stack_layout != SIM_STACKS_PACKED) {
+    if (cfg && ((cfg->stack_layout != SIM_STACKS_GUARDED &&
+                 cfg->stack_layout != SIM_STACKS_PACKED) ||
+                cfg->stack_size > SIM_MAX_STACK)) {
         errno = EINVAL;
         return NULL;
     }

@@ -76,8 +76,13 @@ typedef void (*sim_series_fn)(void *ctx, const char *name, double t, double valu
  *   canary at the bottom of every stack, checked whenever its process leaves the stack
  *   (waits or ends): an overflow is reported with SIM_EOVERFLOW before any process whose
  *   stack it ran into resumes. The event loop runs on the stack of the process that
- *   waits, so a wait within 1 KiB of the stack's bottom counts as an overflow. A frame that jumps over the canary without writing it can
- *   still reach a neighbour unnoticed, so develop with GUARDED and run large with PACKED.
+ *   waits, so a wait within 2 KiB of the stack's bottom counts as an overflow. A frame
+ *   that jumps over the canary without writing it can still reach a neighbour unnoticed,
+ *   so develop with GUARDED and run large with PACKED. Link programs with -Wl,-z,now
+ *   (procsim's own are, pkg-config and CMake's procsim::procsim add it, plugins are
+ *   opened with RTLD_NOW): glibc's lazy binding resolves a first call on the caller's
+ *   stack in a save area of several KiB (more with AVX-512 or AMX) that it writes only
+ *   in part, so an overflow there can miss the canary.
  *   Memory: with huge pages a slab is resident whole once touched (stack_size + 64 bytes
  *   per process, rounded up to 2 MiB per slab), so pair it with a small stack_size. */
 typedef enum { SIM_STACKS_GUARDED = 0, SIM_STACKS_PACKED = 1 } sim_stack_layout;
@@ -103,9 +108,11 @@ typedef struct {
 } sim_config;
 
 #define SIM_DEFAULT_STACK (64 * 1024)
+#define SIM_MAX_STACK ((size_t)1 << 30) /* larger stack_size: sim_env_new fails */
 
 /* ---- environment ------------------------------------------------------------------ */
-/* cfg may be NULL: defaults. NULL (errno EINVAL) for an unknown stack_layout. */
+/* cfg may be NULL: defaults. NULL (errno EINVAL) for an unknown stack_layout or a
+ * stack_size over SIM_MAX_STACK. */
 sim_env *sim_env_new(const sim_config *cfg);
 void sim_env_free(sim_env *env);             /* frees everything, live processes too */
 double sim_now(const sim_env *env);

@@ -88,6 +88,7 @@ struct sim_proc {
     simi_waiter resume;     /* its callback on the event it waits for */
     uint8_t alive;          /* its function has not returned */
     uint8_t failing;        /* sim_exit_fail was called */
+    uint8_t packed;         /* its stack is packed (SIM_STACKS_PACKED): see switch.h */
     int fail_error;
     sim_env *env;           /* ev.env, again here: the first thing a resumed process reads */
     const uint64_t *canary; /* its stack's canary (no guard page of its own), or NULL */

@@ -80,17 +80,34 @@ __attribute__((noreturn, cold)) void simi_canary_broken(sim_env *env, sim_proc *
 /* A stack without a guard page of its own (packed, or past the guard budget) is checked
  * whenever its process leaves it, before anything else runs: an overflow into the stack
  * below is reported before that stack's process resumes from a context the overflow may
- * have overwritten. The loop then runs on the same stack, so its last SIMI_LOOP_ROOM
- * bytes count as overflowed too; a callback the loop runs is checked when it returns
+ * have overwritten. The loop then runs on the same stack; on a packed stack, where the
+ * next stack's top lies 64 bytes below, a wait within SIMI_LOOP_ROOM bytes of the bottom
+ * counts as an overflow too (a stack past the guard budget has its unprotected guard
+ * page below, a page of slack). A callback the loop runs is checked when it returns
  * (simi_check_stack). Guarded stacks pay one test of a pointer in a hot line. */
-#define SIMI_LOOP_ROOM 1024 /* the loop's frames take a few hundred bytes */
+#define SIMI_LOOP_ROOM 2048 /* the loop's frames and malloc's below them */
+
+/* The stack pointer itself: __builtin_frame_address(0) would give the frame of whatever
+ * model function sim_sleep was inlined into, which may lie far above it. */
+SIMI_INLINE const char *simi_stack_pointer(void)
+{
+    const char *sp;
+#if defined(__x86_64__)
+    __asm__ volatile("mov %%rsp, %0" : "=r"(sp));
+#elif defined(__aarch64__)
+    __asm__ volatile("mov %0, sp" : "=r"(sp));
+#else
+    sp = __builtin_frame_address(0);
+#endif
+    return sp;
+}
 
 SIMI_INLINE void simi_check_canary(sim_env *env, const sim_proc *self)
 {
     const uint64_t *canary = self->canary;
     if (__builtin_expect(canary != NULL, 0) &&
         (*canary != SIMI_CANARY ||
-         (const char *)__builtin_frame_address(0) < (const char *)canary + SIMI_LOOP_ROOM))
+         (self->packed && simi_stack_pointer() < (const char *)canary + SIMI_LOOP_ROOM)))
         simi_canary_broken(env, (sim_proc *)self);
 }
 
@@ -112,6 +129,8 @@ SIMI_INLINE void simi_check_stack(sim_env *env)
  * saved exactly where it will be resumed from, and a finished process's stack is
  * released only after it was left for good (simi_coro_after_switch, run by whoever it
  * handed over to). The tags cost the common case nothing: one test of the data. */
+
+_Static_assert(_Alignof(sim_proc) >= 4, "jump tags use the two low bits of a process");
 
 SIMI_INLINE void *simi_jump_tag(sim_env *env, sim_proc *self, int final)
 {

@@ -298,6 +298,12 @@ int runner_plan_sweep(runner_plan *plan, const char *spec, runner_err *err)
 int runner_plan_check(const runner_plan *plan, runner_err *err)
 {
     const exp_experiment *e = plan->exp;
+    if ((e->stack_layout != SIM_STACKS_GUARDED && e->stack_layout != SIM_STACKS_PACKED) ||
+        e->stack_size > SIM_MAX_STACK)
+        return runneri_fail(err,
+                            "experiment '%s' declares stacks the kernel refuses (stack_size %zu, "
+                            "at most %zu; stack_layout %d, not SIM_STACKS_GUARDED or _PACKED)",
+                            e->name, e->stack_size, SIM_MAX_STACK, (int)e->stack_layout);
     if (e->check == NULL)
         return 0;
     double *v = malloc((e->n_params ? e->n_params : 1) * sizeof *v);

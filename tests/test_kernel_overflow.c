@@ -287,6 +287,28 @@ static void short_overflow_into_a_packed_neighbour(FILE *out)
     sim_env_free(env);
 }
 
+/* A wait from a frame that leaves about 1 KiB of the stack: the loop, which runs on this
+ * stack, would reach the neighbour's; it counts as an overflow (sim.h: 2 KiB). The frame
+ * is the model's own, as it is when sim_sleep is inlined into it. */
+static void *wait_near_the_bottom(sim_proc *self, void *arg)
+{
+    (void)arg;
+    volatile char pad[STACK - 1024];
+    fill_ptr((void *)pad, 1, sizeof pad);
+    sim_sleep(self, 1);
+    return IV(pad[7]);
+}
+
+static void wait_near_the_bottom_of_a_packed_stack(FILE *out)
+{
+    sim_config cfg = {.stack_size = STACK, .stack_layout = SIM_STACKS_PACKED};
+    sim_env *env = sim_env_new(&cfg);
+    sim_spawn(env, "near-bottom", wait_near_the_bottom, NULL);
+    sim_spawn(env, "neighbour", tick_forever, NULL);
+    report(out, env, sim_run(env, -1));
+    sim_env_free(env);
+}
+
 /* The same from a hook: the loop runs it on the stack of the process that waited last. */
 static void overrun_in_hook(sim_hook *h, sim_event *ev)
 {
@@ -511,6 +533,19 @@ static void test_short_overflow_in_a_hook_on_packed_stacks_is_reported_when_it_r
 #endif
 }
 
+static void test_a_wait_near_the_bottom_of_a_packed_stack_is_an_overflow(void **state)
+{
+    (void)state;
+#ifdef KTEST_ASAN
+    SKIP_UNDER_ASAN();
+#else
+    char *text = run_in_child(wait_near_the_bottom_of_a_packed_stack);
+    if (!strstr(text, "status stack overflow\n") || !strstr(text, "'near-bottom'"))
+        fail_msg("child reported: %s", text);
+    free(text);
+#endif
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -530,6 +565,7 @@ int main(void)
             test_short_overflow_into_a_packed_neighbour_is_reported_before_it_resumes),
         cmocka_unit_test(
             test_short_overflow_in_a_hook_on_packed_stacks_is_reported_when_it_returns),
+        cmocka_unit_test(test_a_wait_near_the_bottom_of_a_packed_stack_is_an_overflow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -72,6 +72,28 @@ static run_log run_model(sim_stack_layout layout, sim_stack_cache *cache, size_t
     return log;
 }
 
+/* How far apart the frames of the first two processes of an environment are: a packed
+ * layout puts their stacks exactly stack_size (rounded to 64) + 64 bytes apart. */
+static __attribute__((noinline)) void *note_frame(sim_proc *self, void *arg)
+{
+    *(uintptr_t *)arg = (uintptr_t)__builtin_frame_address(0);
+    sim_sleep(self, 1);
+    return NULL;
+}
+
+static long frame_gap(sim_stack_layout layout, sim_stack_cache *cache, size_t stack_size)
+{
+    sim_config cfg = {.stack_size = stack_size, .stacks = cache, .stack_layout = layout};
+    sim_env *env = sim_env_new(&cfg);
+    assert_non_null(env);
+    uintptr_t a = 0, b = 0;
+    assert_int_equal(sim_spawn(env, "a", note_frame, &a), SIM_OK);
+    assert_int_equal(sim_spawn(env, "b", note_frame, &b), SIM_OK);
+    assert_int_equal(sim_run(env, -1), SIM_OK);
+    sim_env_free(env);
+    return (long)(a - b);
+}
+
 static void assert_same_run(run_log a, run_log b)
 {
     assert_int_equal(a.wakeups, b.wakeups);
@@ -82,6 +104,9 @@ static void assert_same_run(run_log a, run_log b)
 static void test_packed_stacks_run_a_model_exactly_as_guarded_ones(void **state)
 {
     (void)state;
+    assert_int_equal(frame_gap(SIM_STACKS_PACKED, NULL, 16384), 16384 + 64);
+    assert_int_equal(frame_gap(SIM_STACKS_PACKED, NULL, 30000), 30016 + 64);
+    assert_int_not_equal(frame_gap(SIM_STACKS_GUARDED, NULL, 16384), 16384 + 64);
     run_log guarded = run_model(SIM_STACKS_GUARDED, NULL, 16384);
     assert_int_equal(guarded.wakeups, 6L * WORKERS);
     assert_true(guarded.interrupts > 0);
@@ -89,9 +114,10 @@ static void test_packed_stacks_run_a_model_exactly_as_guarded_ones(void **state)
     assert_same_run(guarded, run_model(SIM_STACKS_PACKED, NULL, 30000)); /* not a page multiple */
 }
 
-/* Environments of either layout take turns on one cache, each getting back slabs the
- * other left (16 KiB guarded stacks and 20 KiB packed ones are the same size in their
- * slabs, a colour page being added to guarded ones). */
+/* Environments of either layout take turns on one cache, and each gets slabs of its own
+ * layout back, never the other's: 16 KiB guarded stacks and 20 KiB packed ones have the
+ * same size in their slabs (a colour page is added to guarded ones), so only the layout
+ * tells their slabs apart. */
 static void test_a_stack_cache_serves_both_layouts_in_turn(void **state)
 {
     (void)state;
@@ -100,7 +126,9 @@ static void test_a_stack_cache_serves_both_layouts_in_turn(void **state)
     assert_non_null(cache);
     for (int i = 0; i < 2; i++) {
         assert_same_run(guarded, run_model(SIM_STACKS_PACKED, cache, 20480));
+        assert_int_equal(frame_gap(SIM_STACKS_PACKED, cache, 20480), 20480 + 64);
         assert_same_run(guarded, run_model(SIM_STACKS_GUARDED, cache, 16384));
+        assert_int_not_equal(frame_gap(SIM_STACKS_GUARDED, cache, 16384), 20480 + 64);
         assert_same_run(guarded, run_model(SIM_STACKS_PACKED, cache, 16384));
     }
     sim_stack_cache_free(cache);
@@ -141,13 +169,21 @@ static void test_packed_stacks_hold_frames_of_half_their_size(void **state)
     sim_env_free(env);
 }
 
-static void test_an_unknown_stack_layout_is_refused(void **state)
+static void test_an_unknown_stack_layout_or_an_absurd_stack_size_is_refused(void **state)
 {
     (void)state;
     sim_config cfg = {.stack_layout = (sim_stack_layout)7};
     errno = 0;
     assert_null(sim_env_new(&cfg));
     assert_int_equal(errno, EINVAL);
+    sim_config huge = {.stack_size = SIM_MAX_STACK + 1};
+    errno = 0;
+    assert_null(sim_env_new(&huge));
+    assert_int_equal(errno, EINVAL);
+    sim_config largest = {.stack_size = SIM_MAX_STACK};
+    sim_env *env = sim_env_new(&largest);
+    assert_non_null(env);
+    sim_env_free(env);
 }
 
 int main(void)
@@ -156,7 +192,7 @@ int main(void)
         cmocka_unit_test(test_packed_stacks_run_a_model_exactly_as_guarded_ones),
         cmocka_unit_test(test_a_stack_cache_serves_both_layouts_in_turn),
         cmocka_unit_test(test_packed_stacks_hold_frames_of_half_their_size),
-        cmocka_unit_test(test_an_unknown_stack_layout_is_refused),
+        cmocka_unit_test(test_an_unknown_stack_layout_or_an_absurd_stack_size_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -304,6 +304,28 @@ static void replications_get_the_stacks_their_experiment_declares(void **state)
     runner_plan_free(plan);
 }
 
+static void an_experiment_declaring_impossible_stacks_is_refused_at_plan_time(void **state)
+{
+    (void)state;
+    exp_experiment bad = *tm_packed();
+    bad.stack_layout = (sim_stack_layout)5;
+    runner_plan *plan = runner_plan_new(&bad);
+    runner_err err;
+    assert_int_not_equal(runner_plan_check(plan, &err), 0);
+    assert_contains(err.msg, "experiment 'packed' declares stacks the kernel refuses");
+    assert_contains(err.msg, "stack_layout 5");
+    runner_plan_free(plan);
+    bad.stack_layout = SIM_STACKS_GUARDED;
+    bad.stack_size = SIM_MAX_STACK + 1;
+    plan = runner_plan_new(&bad);
+    assert_int_not_equal(runner_plan_check(plan, &err), 0);
+    assert_contains(err.msg, "stack_size 1073741825");
+    runner_plan_free(plan);
+    plan = runner_plan_new(tm_packed());
+    assert_int_equal(runner_plan_check(plan, &err), 0);
+    runner_plan_free(plan);
+}
+
 static void results_are_identical_for_one_and_two_threads(void **state)
 {
     (void)state;
@@ -583,6 +605,7 @@ int main(void)
         cmocka_unit_test(results_carry_the_seed_each_env_was_given),
         cmocka_unit_test(results_are_identical_for_one_and_two_threads),
         cmocka_unit_test(replications_get_the_stacks_their_experiment_declares),
+        cmocka_unit_test(an_experiment_declaring_impossible_stacks_is_refused_at_plan_time),
         cmocka_unit_test(one_replication_alone_matches_the_full_run),
         cmocka_unit_test(a_failed_replication_is_recorded_and_the_others_complete),
         cmocka_unit_test(summary_leaves_out_undefined_values),

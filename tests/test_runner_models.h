@@ -170,8 +170,8 @@ static inline const exp_experiment *tm_odd(void)
  * 160 KiB frame, which needs more than the kernel's default 64 KiB stack. ---- */
 static inline void *tm_frame_at(sim_proc *self, void *arg)
 {
-    volatile char here = 0;
-    *(uintptr_t *)arg = (uintptr_t)&here;
+    /* The frame, not a local's address: ASan may move locals to its fake stack. */
+    *(uintptr_t *)arg = (uintptr_t)__builtin_frame_address(0);
     sim_sleep(self, 1);
     return NULL;
 }
