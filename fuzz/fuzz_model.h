@@ -28,6 +28,6 @@ static const exp_param fuzz_model_params[] = {
 static const exp_metric fuzz_model_metrics[] = {{"prod", "x * n", 0}, {"diff", "x - n", 0}};
 static const exp_experiment fuzz_model = {
     "t", "fuzz model", fuzz_model_params, 2, fuzz_model_metrics, 2,
-    fuzz_model_replicate, NULL, fuzz_model_check};
+    fuzz_model_replicate, NULL, fuzz_model_check, 0, 0};
 
 #endif
