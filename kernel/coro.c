@@ -141,6 +141,21 @@ static slab *take_cached_slab(sim_env *env, size_t usable)
     return NULL;
 }
 
+/* The rest of a stack's description, once its guard is settled: where it lies, the
+ * nearest protected page below it, its top's colour, and valgrind told of it. */
+static void describe_stack(simi_stack *st, char *base, size_t usable, char *floor,
+                           size_t color)
+{
+    st->base = base;
+    st->size = usable;
+    st->floor = floor;
+    st->color = color;
+    st->valgrind_id = 0;
+#ifdef PROCSIM_VALGRIND
+    st->valgrind_id = VALGRIND_STACK_REGISTER(base, base + usable);
+#endif
+}
+
 /* A slab of stacks, each above its guard page (protected or not). Its lowest guard is
  * always protected, budget or not, so that every stack has a protected page somewhere below
  * it within the slab; without that guard the slab is refused (NULL, errno ENOMEM). */
@@ -169,8 +184,6 @@ static slab *map_slab(sim_env *env, size_t usable)
     for (size_t i = 0; i < n; i++) {
         simi_stack *st = &s->stacks[i];
         char *guard = (char *)s->map + i * stride;
-        st->base = guard + page;
-        st->size = usable;
         if (i == 0)
             st->guarded = first_guarded ? SIMI_GUARD_BUDGET : SIMI_GUARD_SLAB;
         else
@@ -181,14 +194,9 @@ static slab *map_slab(sim_env *env, size_t usable)
         }
         if (st->guarded)
             floor = guard;
-        st->floor = floor;
         /* Stack tops all at the same page offset would fight over one L1 cache set
          * (their hot lines alias every 4 KiB); a colour of k cache lines spreads them. */
-        st->color = (env->stacks_made++ * 17 % 64) * 64;
-        st->valgrind_id = 0;
-#ifdef PROCSIM_VALGRIND
-        st->valgrind_id = VALGRIND_STACK_REGISTER(st->base, st->base + usable);
-#endif
+        describe_stack(st, guard + page, usable, floor, (env->stacks_made++ * 17 % 64) * 64);
     }
     return s;
 fail:
@@ -242,15 +250,8 @@ static slab *map_packed_slab(size_t usable)
     s->n = n;
     for (size_t i = 0; i < n; i++) {
         simi_stack *st = &s->stacks[i];
-        st->base = start + i * stride;
-        st->size = usable;
         st->guarded = i == 0 ? SIMI_GUARD_SLAB : SIMI_GUARD_NONE;
-        st->floor = guard;
-        st->color = 0; /* the gaps colour the tops */
-        st->valgrind_id = 0;
-#ifdef PROCSIM_VALGRIND
-        st->valgrind_id = VALGRIND_STACK_REGISTER(st->base, st->base + usable);
-#endif
+        describe_stack(st, start + i * stride, usable, guard, 0); /* the gaps colour tops */
     }
     return s;
 fail:
