@@ -16,9 +16,12 @@
  * unusable anyway) into that guard, and the handler recognises a fault anywhere between
  * the running stack and the guard below it. Those stacks also carry a canary, checked
  * every time the process leaves its stack, for overflows too short to reach the guard.
- * Packed slabs (SIM_STACKS_PACKED) are laid out that way from the start, stacks 64 bytes
- * apart in a 2 MiB-aligned region offered to transparent huge pages: the TLB then covers
- * the stack tops of tens of thousands of processes.                                    */
+ * Packed slabs (SIM_STACKS_PACKED) are laid out that way from the start, in a 2 MiB-aligned
+ * region offered to transparent huge pages: the TLB then covers the stack tops of tens of
+ * thousands of processes. Each stack has its process just below it (slot: a spare line,
+ * the sim_proc, the stack), so a process's guard word, the last word of its switch line,
+ * is what an overflow of its stack writes first, and the check reads no line of its own.
+ * A packed slot is reused once its process has finished and its last reference is gone.  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -41,7 +44,10 @@
 #define STACKS_PER_SLAB 16            /* while stacks get a guard page each */
 #define STACKS_PER_SHARED_SLAB 256    /* past the guard budget: one guard per slab */
 #define HUGE_PAGE (2u << 20)           /* packed slabs: x86-64's transparent huge page */
-#define PACKED_GAP 64                  /* between packed stacks: a line, so tops vary */
+/* Below each packed stack: a spare line, then the process, so that its sleep timeout and
+ * switch line share an aligned pair of lines (the adjacent-line prefetcher fetches both). */
+#define PACKED_RECORD (64 + sizeof(sim_proc))
+_Static_assert(PACKED_RECORD % 128 == 0, "packed slots keep 128-byte alignment");
 #define PACKED_MIN_STACKS 64           /* packed slabs: at least this many stacks */
 #define ALT_STACK_SIZE (64 * 1024)
 
@@ -51,6 +57,8 @@ typedef struct slab {
     size_t map_size;
     size_t usable; /* bytes per stack: slabs are reused only for the same size */
     int packed;    /* and the same layout */
+    char *start;   /* packed: the first slot */
+    size_t stride; /* packed: bytes from slot to slot */
     size_t n;      /* stacks in this slab */
     simi_stack stacks[];
 } slab;
@@ -207,9 +215,9 @@ fail:
     return NULL;
 }
 
-/* A packed slab: n stacks PACKED_GAP apart filling a whole number of huge pages, on a
- * huge-page boundary, with one protected guard page just below. madvise may fail (no
- * THP in this kernel): the layout is the same, on small pages. */
+/* A packed slab: n slots (PACKED_RECORD, then the stack) filling a whole number of huge
+ * pages, on a huge-page boundary, with one protected guard page just below. madvise may
+ * fail (no THP in this kernel): the layout is the same, on small pages. */
 static size_t packed_region(size_t stride)
 {
     return (PACKED_MIN_STACKS * stride + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
@@ -218,7 +226,7 @@ static size_t packed_region(size_t stride)
 static slab *map_packed_slab(size_t usable)
 {
     size_t page = page_size();
-    size_t stride = usable + PACKED_GAP;
+    size_t stride = usable + PACKED_RECORD;
     size_t region = packed_region(stride);
     size_t n = region / stride;
     slab *s = malloc(sizeof *s + n * sizeof s->stacks[0]);
@@ -247,11 +255,14 @@ static slab *map_packed_slab(size_t usable)
 #endif
     s->usable = usable;
     s->packed = 1;
+    s->start = start;
+    s->stride = stride;
     s->n = n;
     for (size_t i = 0; i < n; i++) {
         simi_stack *st = &s->stacks[i];
         st->guarded = i == 0 ? SIMI_GUARD_SLAB : SIMI_GUARD_NONE;
-        describe_stack(st, start + i * stride, usable, guard, 0); /* the gaps colour tops */
+        /* The records between stacks colour their tops. */
+        describe_stack(st, start + i * stride + PACKED_RECORD, usable, guard, 0);
     }
     return s;
 fail:
@@ -261,12 +272,12 @@ fail:
 }
 
 /* Usable bytes per stack: GUARDED rounds up to pages, plus one to colour the stack tops
- * (see simi_coro_start); PACKED to cache lines, at least a page. */
+ * (see simi_coro_start); PACKED to pairs of cache lines, at least a page. */
 static size_t stack_usable(const sim_env *env)
 {
     size_t page = page_size();
     if (env->stacks_packed) {
-        size_t usable = (env->stack_size + 63) / 64 * 64;
+        size_t usable = (env->stack_size + 127) / 128 * 128;
         return usable < page ? page : usable;
     }
     return (env->stack_size + page - 1) / page * page + page;
@@ -326,9 +337,8 @@ static __attribute__((noinline, cold)) int charge_new_stack(sim_env *env)
     size_t usable = stack_usable(env);
     size_t mapped = usable + page_size();
     if (env->stacks_packed) { /* its share of its slab, the slab's guard page included */
-        size_t region = packed_region(usable + PACKED_GAP);
-        mapped = (page_size() + region + region / (usable + PACKED_GAP) - 1) /
-                 (region / (usable + PACKED_GAP));
+        size_t stride = usable + PACKED_RECORD, region = packed_region(stride);
+        mapped = (page_size() + region + region / stride - 1) / (region / stride);
     }
     if (simi_mem_charge(env, mapped + sizeof(simi_stack)) != 0)
         return -1;
@@ -341,21 +351,48 @@ static inline int charge_stack(sim_env *env)
     return env->stacks_live < env->stacks_charged ? 0 : charge_new_stack(env);
 }
 
-int simi_coro_start(sim_env *env, sim_proc *p)
+/* A free stack, charged to the budget (NULL: out of memory, or over budget). */
+static simi_stack *take_stack(sim_env *env)
 {
     if (charge_stack(env) != 0)
-        return -1;
+        return NULL;
     if (!env->free_stacks && grow_stack_pool(env) != 0)
-        return -1;
+        return NULL;
     simi_stack *st = env->free_stacks;
     env->free_stacks = st->next_free;
-    p->canary = NULL;
-    p->packed = (uint8_t)env->stacks_packed;
-    if (!st->guarded) {
-        *(uint64_t *)st->base = SIMI_CANARY;
-        p->canary = (const uint64_t *)st->base; /* in the switch line: no p->stack miss */
-    }
+    env->stacks_live++;
+    return st;
+}
+
+static sim_proc *packed_proc_of(simi_stack *st)
+{
+    return (sim_proc *)(void *)(st->base - sizeof(sim_proc));
+}
+
+sim_proc *simi_coro_packed_proc(sim_env *env)
+{
+    simi_stack *st = take_stack(env);
+    if (!st)
+        return NULL;
+    sim_proc *p = packed_proc_of(st);
     p->stack = st;
+    return p;
+}
+
+int simi_coro_start(sim_env *env, sim_proc *p)
+{
+    if (!p->stack && !(p->stack = take_stack(env)))
+        return -1;
+    simi_stack *st = p->stack;
+    p->guard = SIMI_CANARY;
+    p->sp_limit = NULL;
+    if (env->stacks_packed) {
+        p->sp_limit = st->base + SIMI_LOOP_ROOM;
+        memcpy(st->owner, p->name, sizeof st->owner);
+    } else if (!st->guarded) {
+        *(uint64_t *)st->base = SIMI_CANARY;
+        p->guard = (uint64_t)(uintptr_t)st->base; /* in the switch line: no p->stack miss */
+    }
     unsigned fp = simi_fp_raise_flags(); /* the new context copies them (switch.h) */
     p->ctx = make_fcontext(st->base + st->size - st->color, st->size - st->color, proc_entry);
     simi_fp_restore_flags(fp);
@@ -363,7 +400,6 @@ int simi_coro_start(sim_env *env, sim_proc *p)
 #ifdef PROCSIM_TSAN
     p->tsan_fiber = __tsan_create_fiber(0);
 #endif
-    env->stacks_live++;
     return 0;
 }
 
@@ -383,27 +419,58 @@ void simi_coro_release(sim_env *env, sim_proc *p)
     env->stacks_live--;
 }
 
+/* The stack of a packed process found from the slabs' own records (malloc'ed, out of an
+ * overflow's reach) rather than from p, which the overflow may have written over. */
+static simi_stack *packed_stack_of(const sim_env *env, const sim_proc *p)
+{
+    for (const slab *s = env->stack_maps; s; s = s->next) {
+        const char *a = (const char *)p;
+        if (a < s->start || a >= s->start + s->n * s->stride)
+            continue;
+        simi_stack *st = (simi_stack *)&s->stacks[(size_t)(a - s->start) / s->stride];
+        return packed_proc_of(st) == p ? st : NULL;
+    }
+    return NULL;
+}
+
 void simi_report_overflow(sim_env *env, sim_proc *p)
 {
     simi_break(env, SIM_EOVERFLOW);
+    const char *name = p->name;
+    if (env->stacks_packed) {
+        simi_stack *st = packed_stack_of(env, p);
+        name = st ? st->owner : "?";
+    }
     snprintf(env->message, sizeof env->message,
-             "stack overflow in process '%s' (stack size %zu bytes); "
+             "stack overflow in process '%.*s' (stack size %zu bytes); "
              "raise sim_config.stack_size",
-             p->name, env->stack_size);
+             (int)sizeof p->name, name, env->stack_size);
 }
 
-/* p overflowed into the stack below (simi_check_canary): the run ends here. */
-void simi_canary_broken(sim_env *env, sim_proc *p)
+/* The environment whose sim_run is executing on this thread (see below). */
+static _Thread_local sim_env *running_env;
+
+/* simi_check_guard found a guard word that is not the canary, or a packed stack's wait
+ * too near its bottom. The environment comes from the thread, not from p, which an
+ * overflow on a packed stack may have written over. */
+void simi_guard_check_slow(const sim_proc *p)
 {
-    simi_report_overflow(env, p);
+    sim_env *env = running_env;
+    if (!env)
+        abort(); /* processes run only inside sim_run */
+    if (!env->stacks_packed && *(const uint64_t *)(uintptr_t)p->guard == SIMI_CANARY)
+        return; /* past the guard budget: its canary is intact */
+    simi_report_overflow(env, (sim_proc *)p);
     siglongjmp(env->overflow_jmp, 1);
 }
 
-/* After the last switch away from p, which finished: recycle the stack, drop its running
- * ref. Runs on the stack of whoever p handed over to. */
+/* After the last switch away from p, which finished: recycle the stack (a packed one
+ * holds its process, so it waits for the last reference, simi_proc_destroy), drop its
+ * running ref. Runs on the stack of whoever p handed over to. */
 void simi_coro_after_switch(sim_env *env, sim_proc *p)
 {
-    simi_coro_release(env, p);
+    if (!env->stacks_packed)
+        simi_coro_release(env, p);
     simi_event_release(&p->ev);
 }
 
@@ -414,8 +481,7 @@ static void proc_entry(simi_transfer t)
     sim_env *env = simi_jump_env(t.data);
     sim_proc *p = env->active;
     simi_arrived(env, p, t);
-    simi_proc_finish_entry(p);
-    simi_check_canary(env, p);
+    simi_proc_finish_entry(p); /* checks p's guard when its function returns */
     env->active = NULL;
     simi_switch(env, p, simi_next(env), 1);
     abort(); /* a finished process is never resumed */
@@ -423,19 +489,19 @@ static void proc_entry(simi_transfer t)
 
 /* ---- stack overflow ------------------------------------------------------------------ */
 
-/* The environment whose sim_run is executing on this thread. Thread-local, so kernels in
- * other threads never see it; it is what lets the signal handler find the faulting
- * process without any process-wide registry. */
-static _Thread_local sim_env *running_env;
+/* running_env (above): thread-local, so kernels in other threads never see it; it is what
+ * lets the signal handler find the faulting process without any process-wide registry.
+ * A run inside a process of another environment's run restores the outer one at its end. */
 static struct sigaction previous_segv, previous_bus;
 
 /* A fault below the running stack, down to the first protected guard page under it: its
  * own guard, or for a stack without one, the neighbours it ran through and the slab's. */
-static int below_stack(const sim_proc *p, const char *addr)
+static int below_stack(const sim_env *env, const sim_proc *p, const char *addr)
 {
-    if (!p || !p->stack)
+    if (!p)
         return 0;
-    return addr >= p->stack->floor && addr < p->stack->base;
+    const simi_stack *st = env->stacks_packed ? packed_stack_of(env, p) : p->stack;
+    return st && addr >= st->floor && addr < st->base;
 }
 
 static void chain(int sig, siginfo_t *info, void *uctx)
@@ -458,7 +524,7 @@ static void chain(int sig, siginfo_t *info, void *uctx)
 static void on_fault(int sig, siginfo_t *info, void *uctx)
 {
     sim_env *env = running_env;
-    if (env && below_stack(env->on_stack, info->si_addr)) {
+    if (env && below_stack(env, env->on_stack, info->si_addr)) {
         simi_report_overflow(env, env->on_stack);
         static const char prefix[] = "procsim: ";
         ssize_t ignored = write(2, prefix, sizeof prefix - 1);
@@ -510,6 +576,7 @@ int simi_coro_enter_run(sim_env *env)
     env->alt_stack.ss_flags = 0;
     if (sigaltstack(&env->alt_stack, &env->old_alt_stack) != 0)
         return -1;
+    env->outer_running = running_env;
     running_env = env;
 #ifdef PROCSIM_TSAN
     env->tsan_sched_fiber = __tsan_get_current_fiber();
@@ -519,7 +586,7 @@ int simi_coro_enter_run(sim_env *env)
 
 void simi_coro_leave_run(sim_env *env)
 {
-    running_env = NULL;
+    running_env = env->outer_running;
     if (env->old_alt_stack.ss_flags & SS_DISABLE) {
         stack_t off = {.ss_flags = SS_DISABLE};
         sigaltstack(&off, NULL);

@@ -31,19 +31,26 @@ static __attribute__((noinline, cold)) int proc_pool_grow(sim_env *env)
     return 0;
 }
 
+/* A process from the pool, or with packed stacks, the one below its stack (coro.c). */
 static sim_proc *proc_alloc(sim_env *env)
 {
+    if (env->stacks_packed)
+        return simi_coro_packed_proc(env);
     if (__builtin_expect(!env->free_procs, 0) && proc_pool_grow(env) != 0)
         return NULL;
     sim_proc *p = env->free_procs;
     env->free_procs = (sim_proc *)p->ev.next;
+    p->stack = NULL; /* simi_coro_start gives it one */
     return p;
 }
 
 void simi_proc_destroy(sim_proc *p)
 {
     sim_env *env = p->ev.env;
-    simi_coro_release(env, p); /* only if it never ran to the end */
+    int packed = env->stacks_packed;
+    simi_coro_release(env, p); /* only if it never ran to the end, or packed */
+    if (packed)
+        return; /* it lived below its stack, which went back to the pool */
     p->ev.next = (sim_event *)env->free_procs;
     env->free_procs = p;
 }
@@ -63,6 +70,7 @@ void simi_proc_finish_entry(sim_proc *p)
 {
     p->target = NULL; /* its start event: its own sleep event, holding nothing */
     void *value = p->fn(p, p->arg);
+    simi_check_guard(p); /* before anything of p is read again */
     p->alive = 0;
     if (p->failing) {
         p->ev.ok = 0;
@@ -105,7 +113,6 @@ static sim_proc *start(sim_env *env, const char *name, sim_proc_fn fn, void *arg
     p->sleep_ev.ok = 1;
     p->sleep_ev.state = SIMI_PROCESSED;
     p->wake = NULL;
-    p->stack = NULL;
     p->fn = fn;
     p->arg = arg;
     p->cause = NULL;
@@ -157,7 +164,8 @@ sim_status sim_spawn(sim_env *env, const char *name, sim_proc_fn fn, void *arg)
 sim_event *sim_proc_event(sim_proc *p) { return &p->ev; }
 const char *sim_proc_name(const sim_proc *p) { return p->name; }
 int sim_proc_is_alive(const sim_proc *p) { return p->alive; }
-sim_env *sim_proc_env(const sim_proc *p) { return p->env; }
+/* From its event's line: with packed stacks an overflow reaches it last (simi.h). */
+sim_env *sim_proc_env(const sim_proc *p) { return p->ev.env; }
 void *sim_interrupt_cause(const sim_proc *self) { return self->cause; }
 
 /* ---- waiting ------------------------------------------------------------------------- */
@@ -253,6 +261,7 @@ static __attribute__((noinline, cold)) sim_status wait_misuse(sim_env *env, sim_
 inline __attribute__((always_inline)) sim_status sim_wait(sim_proc *self, sim_event *ev,
                                                           void **value)
 {
+    simi_check_guard(self); /* first: an overflow may have written over self (switch.h) */
     sim_env *env = self->env;
     if (__builtin_expect(env->active != self || !ev || ev->env != env, 0))
         return wait_misuse(env, self, ev);
@@ -324,6 +333,7 @@ static __attribute__((noinline, cold)) sim_status sleep_misuse(sim_env *env, sim
 /* Always inlined where the compiler sees it, as sim_wait. */
 inline __attribute__((always_inline)) sim_status sim_sleep(sim_proc *self, double delay)
 {
+    simi_check_guard(self); /* first, as in sim_wait */
     sim_env *env = self->env;
     if (__builtin_expect(env->active != self || !(delay >= 0), 0))
         return sleep_misuse(env, self, delay);

@@ -69,22 +69,24 @@ typedef void (*sim_series_fn)(void *ctx, const char *name, double t, double valu
  *   once and is reported (past ~16,000 live processes Linux runs out of mappings and later
  *   stacks get PACKED's checks instead). Each stack top is on a page of its own: with tens
  *   of thousands of processes nearly every wakeup misses the TLB.
- * PACKED: stacks back to back (64 bytes apart) in 2 MiB-aligned slabs that the kernel may
- *   back with transparent huge pages (`madvise` or `always` in
+ * PACKED: stacks back to back in 2 MiB-aligned slabs that the kernel may back with
+ *   transparent huge pages (`madvise` or `always` in
  *   /sys/kernel/mm/transparent_hugepage/enabled), so 10,000 stack tops need a few dozen
- *   TLB entries instead of 10,000. One guard page per slab, below its lowest stack, and a
- *   canary at the bottom of every stack, checked whenever its process leaves the stack
- *   (waits or ends): an overflow is reported with SIM_EOVERFLOW before any process whose
- *   stack it ran into resumes. The event loop runs on the stack of the process that
- *   waits, so a wait within 2 KiB of the stack's bottom counts as an overflow. A frame
- *   that jumps over the canary without writing it can still reach a neighbour unnoticed,
- *   so develop with GUARDED and run large with PACKED. Link programs with -Wl,-z,now
- *   (procsim's own are, pkg-config and CMake's procsim::procsim add it, plugins are
- *   opened with RTLD_NOW): glibc's lazy binding resolves a first call on the caller's
- *   stack in a save area of several KiB (more with AVX-512 or AMX) that it writes only
- *   in part, so an overflow there can miss the canary.
- *   Memory: with huge pages a slab is resident whole once touched (stack_size + 64 bytes
- *   per process, rounded up to 2 MiB per slab), so pair it with a small stack_size. */
+ *   TLB entries instead of 10,000. Each process's own record (384 bytes) lies just below
+ *   its stack, ending in a canary; one guard page per slab, below its lowest stack. The
+ *   canary is checked whenever its process waits or ends: an overflow is reported with
+ *   SIM_EOVERFLOW before any process whose stack it ran into resumes. The event loop runs
+ *   on the stack of the process that waits, so a wait within 2 KiB of the stack's bottom
+ *   counts as an overflow. A frame that jumps over the canary without writing it can
+ *   still reach a neighbour unnoticed, so develop with GUARDED and run large with PACKED.
+ *   Link programs with -Wl,-z,now (procsim's own are, pkg-config and CMake's
+ *   procsim::procsim add it, plugins are opened with RTLD_NOW): glibc's lazy binding
+ *   resolves a first call on the caller's stack in a save area of several KiB (more with
+ *   AVX-512 or AMX) that it writes only in part, so an overflow there can miss the canary.
+ *   Memory: with huge pages a slab is resident whole once touched (stack_size rounded up
+ *   to 128 bytes, + 384 per process, rounded up to 2 MiB per slab), so pair it with a
+ *   small stack_size. A finished process keeps its stack until its last handle goes
+ *   (sim_proc_unref): hold handles of finished processes only as long as needed. */
 typedef enum { SIM_STACKS_GUARDED = 0, SIM_STACKS_PACKED = 1 } sim_stack_layout;
 
 typedef struct {

@@ -71,28 +71,20 @@ struct simi_stack {
     simi_stack *next_free; /* in the environment's stack pool */
     char *base;            /* lowest usable byte (a guard page, or a neighbour, below) */
     char *floor;           /* the first protected guard page at or below base - page */
+    char owner[40];        /* packed: its process's name, which an overflow cannot reach */
     size_t size;           /* usable bytes */
     size_t color;          /* bytes left unused at the top (cache colouring) */
     int guarded;           /* SIMI_GUARD_* */
     unsigned valgrind_id;
 };
 
-/* Three cache lines of a process are hot, one each: its event, what every switch touches,
- * and its sleep timeout (processes are 64-byte aligned in their pool, see process.c). */
+/* Five cache lines; two are hot at every wakeup, its sleep timeout and what every switch
+ * touches, and they come last, the guard word last of all (processes are 64-byte aligned
+ * in their pool, see process.c). With packed stacks a process lives just below its own
+ * stack, in the stack's slab (coro.c), so an overflow of its stack hits its guard word
+ * before anything else: the canary checked in a line the switch reads anyway. */
 struct sim_proc {
     sim_event ev;           /* a process is an event: first member (one cache line) */
-    /* What every switch touches, together in the second cache line. */
-    _Alignas(64) simi_fcontext ctx; /* its suspended context */
-    sim_event *target;      /* event it waits for (holds a reference), or NULL */
-    sim_event *wake;        /* event that resumed it */
-    simi_waiter resume;     /* its callback on the event it waits for */
-    uint8_t alive;          /* its function has not returned */
-    uint8_t failing;        /* sim_exit_fail was called */
-    uint8_t packed;         /* its stack is packed (SIM_STACKS_PACKED): see switch.h */
-    int fail_error;
-    sim_env *env;           /* ev.env, again here: the first thing a resumed process reads */
-    const uint64_t *canary; /* its stack's canary (no guard page of its own), or NULL */
-    _Alignas(64) sim_event sleep_ev; /* its reusable sim_sleep timeout (see sim_sleep) */
     /* Colder. */
     simi_stack *stack;
     sim_proc_fn fn;
@@ -100,8 +92,25 @@ struct sim_proc {
     void *cause;            /* cause of the last interruption */
     void *asan_fake_stack;  /* AddressSanitizer fiber bookkeeping */
     void *tsan_fiber;       /* ThreadSanitizer fiber */
+    int fail_error;
+    uint8_t alive;          /* its function has not returned */
+    uint8_t failing;        /* sim_exit_fail was called */
     char name[40];
+    _Alignas(64) sim_event sleep_ev; /* its reusable sim_sleep timeout (see sim_sleep) */
+    /* What every switch touches, together in the last cache line. */
+    _Alignas(64) simi_fcontext ctx; /* its suspended context */
+    sim_event *target;      /* event it waits for (holds a reference), or NULL */
+    sim_event *wake;        /* event that resumed it */
+    simi_waiter resume;     /* its callback on the event it waits for */
+    sim_env *env;           /* ev.env, again here: the first thing a resumed process reads */
+    const char *sp_limit;   /* a packed stack's lowest stack pointer for a wait, or NULL */
+    uint64_t guard;         /* SIMI_CANARY, or on a stack past the guard budget the address
+                             * of its canary at the stack's bottom (switch.h) */
 };
+_Static_assert(offsetof(sim_proc, guard) + sizeof(uint64_t) == sizeof(sim_proc),
+               "the guard word ends a process");
+_Static_assert(offsetof(sim_proc, ctx) - offsetof(sim_proc, sleep_ev) == 64,
+               "the switch line just after the sleep timeout");
 
 /* A bucket: the events of one (time, priority), in arrival order, as an array so that
  * taking the next one is a sequential read and the loop can fetch the events a few
@@ -211,6 +220,7 @@ struct sim_env {
     sim_event *until_event;
 
     sigjmp_buf overflow_jmp; /* where a stack overflow returns to (coro.c) */
+    sim_env *outer_running;  /* the environment running on this thread when this run began */
     stack_t alt_stack, old_alt_stack;
     void *alt_stack_mem;
 
@@ -413,6 +423,7 @@ static inline sim_event *simi_evq_pop(simi_evq *q, double now, double *time)
 
 /* coro.c */
 int simi_coro_start(sim_env *env, sim_proc *p);   /* give p a stack and an entry context */
+sim_proc *simi_coro_packed_proc(sim_env *env);    /* packed: the process below a free stack */
 void simi_coro_release(sim_env *env, sim_proc *p);
 int simi_coro_enter_run(sim_env *env);            /* per sim_run: overflow handling */
 void simi_coro_leave_run(sim_env *env);

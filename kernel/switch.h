@@ -75,16 +75,22 @@ SIMI_INLINE void simi_fp_restore(unsigned before) { (void)before; }
 
 void simi_coro_after_switch(sim_env *env, sim_proc *p); /* coro.c */
 void simi_report_overflow(sim_env *env, sim_proc *p);
-__attribute__((noreturn, cold)) void simi_canary_broken(sim_env *env, sim_proc *p);
+void simi_guard_check_slow(const sim_proc *p);
 
 /* A stack without a guard page of its own (packed, or past the guard budget) is checked
- * whenever its process leaves it, before anything else runs: an overflow into the stack
- * below is reported before that stack's process resumes from a context the overflow may
- * have overwritten. The loop then runs on the same stack; on a packed stack, where the
- * next stack's top lies 64 bytes below, a wait within SIMI_LOOP_ROOM bytes of the bottom
- * counts as an overflow too (a stack past the guard budget has its unprotected guard
- * page below, a page of slack). A callback the loop runs is checked when it returns
- * (simi_check_stack). Guarded stacks pay one test of a pointer in a hot line. */
+ * whenever its process waits or finishes, before anything else runs: an overflow is
+ * reported before any other process resumes from a context the overflow may have
+ * overwritten.
+ * - Packed: the process lives just below its stack (coro.c) and its guard word, the last
+ *   of its switch line, is the first thing an overflow writes, so the check reads a line
+ *   the switch reads anyway. Since the overflow may have written the rest of the process
+ *   too, the check comes before any other field is read (sim_wait, sim_sleep). The loop
+ *   then runs on the same stack, so a wait within SIMI_LOOP_ROOM bytes of the bottom
+ *   (sp_limit) counts as an overflow too.
+ * - Past the guard budget: the guard word holds the address of a canary at the stack's
+ *   bottom (the unprotected guard page below is a page of slack), checked out of line.
+ * A callback the loop runs is checked when it returns (simi_check_stack). A stack with a
+ * guard page of its own pays two tests of hot words. */
 #define SIMI_LOOP_ROOM 2048 /* the loop's frames and malloc's below them */
 
 /* The stack pointer itself: __builtin_frame_address(0) would give the frame of whatever
@@ -102,21 +108,18 @@ SIMI_INLINE const char *simi_stack_pointer(void)
     return sp;
 }
 
-SIMI_INLINE void simi_check_canary(sim_env *env, const sim_proc *self)
+SIMI_INLINE void simi_check_guard(const sim_proc *self)
 {
-    const uint64_t *canary = self->canary;
-    if (__builtin_expect(canary != NULL, 0) &&
-        (*canary != SIMI_CANARY ||
-         (self->packed && simi_stack_pointer() < (const char *)canary + SIMI_LOOP_ROOM)))
-        simi_canary_broken(env, (sim_proc *)self);
+    if (__builtin_expect(self->guard != SIMI_CANARY || simi_stack_pointer() < self->sp_limit, 0))
+        simi_guard_check_slow(self); /* returns if it was a canary, intact */
 }
 
 /* After a callback ran on whichever stack the loop is on. */
 SIMI_INLINE void simi_check_stack(sim_env *env)
 {
     const sim_proc *p = env->on_stack;
-    if (p && __builtin_expect(p->canary != NULL, 0) && *p->canary != SIMI_CANARY)
-        simi_canary_broken(env, (sim_proc *)p);
+    if (p && __builtin_expect(p->guard != SIMI_CANARY, 0))
+        simi_guard_check_slow(p);
 }
 
 /* One switch per wakeup. There is no scheduler coroutine in the middle: the context that
@@ -197,7 +200,7 @@ SIMI_INLINE void simi_switch(sim_env *env, sim_proc *self, sim_proc *to, int fin
  * takes them from. So it fetches the event (and the line of its process the switch reads)
  * SIMI_AHEAD_FAR wakeups ahead, and once that has arrived, SIMI_AHEAD_NEAR wakeups ahead,
  * the top of that process's stack (and the canary at its bottom, on a stack past the
- * guard budget): all are in cache when their turn comes. */
+ * guard budget: a packed stack's guard word is in its switch line): all are in cache when their turn comes. */
 #ifndef SIMI_AHEAD_NEAR
 #define SIMI_AHEAD_NEAR 4
 #endif
@@ -211,19 +214,17 @@ SIMI_INLINE void simi_prefetch_ahead(const simi_bucket *b)
         return; /* the last few of a bucket: not worth a second test */
     const char *far = (const char *)b->rest[SIMI_AHEAD_FAR];
     __builtin_prefetch(far); /* one line (pools align events) */
-    /* If it is a sleep (most are), its process's switch line, the one before it:
+    /* If it is a sleep (most are), its process's switch line, the one after it (simi.h):
      * prefetching a wrong address is harmless. */
-    _Static_assert(offsetof(sim_proc, sleep_ev) - offsetof(sim_proc, ctx) == 64,
-                   "the switch line is just before the sleep timeout");
-    __builtin_prefetch(far - 64);
+    __builtin_prefetch(far + 64);
     const sim_event *near = b->rest[SIMI_AHEAD_NEAR];
     if (near->kind == SIMI_SLEEP) {
         const sim_proc *p = near->aux;
         const char *top = p->ctx;
         __builtin_prefetch(top);
         __builtin_prefetch(top + 64);
-        if (p->canary) /* checked when it waits again: the bottom of its stack */
-            __builtin_prefetch(p->canary);
+        if (p->guard != SIMI_CANARY) /* a canary at the bottom, checked when it waits */
+            __builtin_prefetch((const void *)(uintptr_t)p->guard);
     }
 }
 
@@ -261,10 +262,10 @@ SIMI_INLINE sim_proc *simi_next(sim_env *env)
 }
 
 /* Process self waits: run the loop here and hand over to whoever comes next. When that is
- * self (its own timeout is next, say) it just goes on, without a switch. */
+ * self (its own timeout is next, say) it just goes on, without a switch. The caller
+ * checked self's guard (simi_check_guard) before it touched anything of self. */
 SIMI_INLINE void simi_yield(sim_env *env, sim_proc *self)
 {
-    simi_check_canary(env, self);
     env->active = NULL; /* hooks run as on the scheduler side */
     sim_proc *next = simi_next(env);
     if (next == self) {

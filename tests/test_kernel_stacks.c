@@ -73,7 +73,9 @@ static run_log run_model(sim_stack_layout layout, sim_stack_cache *cache, size_t
 }
 
 /* How far apart the frames of the first two processes of an environment are: a packed
- * layout puts their stacks exactly stack_size (rounded to 64) + 64 bytes apart. */
+ * layout puts their stacks exactly stack_size (rounded to 128) + PACKED_RECORD bytes
+ * apart: a spare line and the process itself lie below each stack (coro.c). */
+#define PACKED_RECORD 384
 static __attribute__((noinline)) void *note_frame(sim_proc *self, void *arg)
 {
     *(uintptr_t *)arg = (uintptr_t)__builtin_frame_address(0);
@@ -104,9 +106,9 @@ static void assert_same_run(run_log a, run_log b)
 static void test_packed_stacks_run_a_model_exactly_as_guarded_ones(void **state)
 {
     (void)state;
-    assert_int_equal(frame_gap(SIM_STACKS_PACKED, NULL, 16384), 16384 + 64);
-    assert_int_equal(frame_gap(SIM_STACKS_PACKED, NULL, 30000), 30016 + 64);
-    assert_int_not_equal(frame_gap(SIM_STACKS_GUARDED, NULL, 16384), 16384 + 64);
+    assert_int_equal(frame_gap(SIM_STACKS_PACKED, NULL, 16384), 16384 + PACKED_RECORD);
+    assert_int_equal(frame_gap(SIM_STACKS_PACKED, NULL, 30000), 30080 + PACKED_RECORD);
+    assert_int_not_equal(frame_gap(SIM_STACKS_GUARDED, NULL, 16384), 16384 + PACKED_RECORD);
     run_log guarded = run_model(SIM_STACKS_GUARDED, NULL, 16384);
     assert_int_equal(guarded.wakeups, 6L * WORKERS);
     assert_true(guarded.interrupts > 0);
@@ -126,9 +128,9 @@ static void test_a_stack_cache_serves_both_layouts_in_turn(void **state)
     assert_non_null(cache);
     for (int i = 0; i < 2; i++) {
         assert_same_run(guarded, run_model(SIM_STACKS_PACKED, cache, 20480));
-        assert_int_equal(frame_gap(SIM_STACKS_PACKED, cache, 20480), 20480 + 64);
+        assert_int_equal(frame_gap(SIM_STACKS_PACKED, cache, 20480), 20480 + PACKED_RECORD);
         assert_same_run(guarded, run_model(SIM_STACKS_GUARDED, cache, 16384));
-        assert_int_not_equal(frame_gap(SIM_STACKS_GUARDED, cache, 16384), 20480 + 64);
+        assert_int_not_equal(frame_gap(SIM_STACKS_GUARDED, cache, 16384), 20480 + PACKED_RECORD);
         assert_same_run(guarded, run_model(SIM_STACKS_PACKED, cache, 16384));
     }
     sim_stack_cache_free(cache);
@@ -169,6 +171,71 @@ static void test_packed_stacks_hold_frames_of_half_their_size(void **state)
     sim_env_free(env);
 }
 
+/* A packed stack holds its process (the record below it), so its slot is reused only
+ * once the process has finished and its last handle is gone: a parent runs 3000 children
+ * one after another and keeps every other one of the first 80. Under a memory budget of a
+ * few hundred stacks that works only if the released slots are reused, and the kept
+ * children must still read back their own names and values at the end. */
+typedef struct {
+    int made;
+    sim_proc *kept[40];
+} spawn_log;
+
+static void *return_arg(sim_proc *self, void *arg)
+{
+    (void)self;
+    return arg;
+}
+
+static void *spawn_in_turn(sim_proc *self, void *arg)
+{
+    spawn_log *log = arg;
+    sim_env *env = sim_proc_env(self);
+    for (long i = 0; i < 3000; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "child-%ld", i);
+        sim_proc *c = sim_process(env, name, return_arg, (void *)(intptr_t)i);
+        if (!c)
+            return NULL;
+        void *v = NULL;
+        if (sim_wait(self, sim_proc_event(c), &v) != SIM_OK || v != (void *)(intptr_t)i)
+            return NULL;
+        log->made++;
+        if (i % 2 && i < 80)
+            log->kept[i / 2] = c;
+        else
+            sim_proc_unref(c);
+    }
+    return NULL;
+}
+
+static void check_slots_reused_only_when_released(sim_stack_layout layout)
+{
+    sim_config cfg = {.stack_size = 16384, .stack_layout = layout, .memory_limit = 4u << 20};
+    sim_env *env = sim_env_new(&cfg);
+    assert_non_null(env);
+    spawn_log log = {0};
+    assert_int_equal(sim_spawn(env, "parent", spawn_in_turn, &log), SIM_OK);
+    assert_int_equal(sim_run(env, -1), SIM_OK);
+    assert_int_equal(log.made, 3000);
+    for (long k = 0; k < 40; k++) {
+        char name[16];
+        snprintf(name, sizeof name, "child-%ld", 2 * k + 1);
+        assert_string_equal(sim_proc_name(log.kept[k]), name);
+        assert_false(sim_proc_is_alive(log.kept[k]));
+        assert_true(sim_value(sim_proc_event(log.kept[k])) == (void *)(intptr_t)(2 * k + 1));
+        sim_proc_unref(log.kept[k]);
+    }
+    sim_env_free(env);
+}
+
+static void test_a_packed_slot_is_reused_once_its_process_is_released(void **state)
+{
+    (void)state;
+    check_slots_reused_only_when_released(SIM_STACKS_PACKED);
+    check_slots_reused_only_when_released(SIM_STACKS_GUARDED);
+}
+
 static void test_an_unknown_stack_layout_or_an_absurd_stack_size_is_refused(void **state)
 {
     (void)state;
@@ -192,6 +259,7 @@ int main(void)
         cmocka_unit_test(test_packed_stacks_run_a_model_exactly_as_guarded_ones),
         cmocka_unit_test(test_a_stack_cache_serves_both_layouts_in_turn),
         cmocka_unit_test(test_packed_stacks_hold_frames_of_half_their_size),
+        cmocka_unit_test(test_a_packed_slot_is_reused_once_its_process_is_released),
         cmocka_unit_test(test_an_unknown_stack_layout_or_an_absurd_stack_size_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -286,7 +286,7 @@ static void results_carry_the_seed_each_env_was_given(void **state)
 
 /* The runner gives every replication the stacks its experiment declares: 256 KiB (a
  * 160 KiB frame fits; the default 64 KiB would overflow), packed (two processes' frames
- * one stack + 64 bytes apart), on one thread and on two, with stacks reused. */
+ * one stack + 384 bytes apart, the process record), on one thread and on two, with stacks reused. */
 static void replications_get_the_stacks_their_experiment_declares(void **state)
 {
     (void)state;
@@ -296,7 +296,7 @@ static void replications_get_the_stacks_their_experiment_declares(void **state)
         for (size_t r = 0; r < 6; r++) {
             assert_int_equal(runner_result_state(res, 0, r), RUNNER_REP_OK);
             const double *m = runner_result_metrics(res, 0, r);
-            assert_true(m[0] == 256.0 * 1024 + 64);
+            assert_true(m[0] == 256.0 * 1024 + 384);
             assert_true(m[1] == 1.0);
         }
         runner_result_free(res);

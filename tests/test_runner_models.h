@@ -165,7 +165,7 @@ static inline const exp_experiment *tm_odd(void)
 }
 
 /* ---- stacks: a model that declares its stacks (exp_experiment.stack_size/layout).
- * `gap` is how far apart two processes' frames at the same depth are: stack_size + 64
+ * `gap` is how far apart two processes' frames at the same depth are: stack_size + 384
  * exactly when the stacks are packed (sim.h). `deep` is 1 when a process got through a
  * 160 KiB frame, which needs more than the kernel's default 64 KiB stack. ---- */
 static inline void *tm_frame_at(sim_proc *self, void *arg)
