@@ -7,7 +7,8 @@
 # env:   PROCSIM_SHARED   the shared tree (default: $(dirname BUILD_DIR)/../shared, which
 #                         is /work/shared for /work/main/build-rel)
 #        sizes (defaults below): BENCH_TIMEOUTS="P T", BENCH_TIMEOUTS_BIG="P T" and
-#        BENCH_TIMEOUTS_HUGE="P T" (C and floors only), BENCH_PINGPONG=N,
+#        BENCH_TIMEOUTS_HUGE="P T", BENCH_TIMEOUTS_BIG_LONG="P T" and
+#        BENCH_TIMEOUTS_HUGE_LONG="P T" (C and floors only), BENCH_PINGPONG=N,
 #        BENCH_INTERRUPTS=N, BENCH_MM1="N R", BENCH_MM1_QUEUE="N R",
 #        BENCH_MEMORY_EVENTS=E, BENCH_PROCS=P
 #        BENCH_REPEAT=3   runs of each C program; the best one counts
@@ -25,6 +26,8 @@ python=/usr/bin/python3
 timeouts_args=${BENCH_TIMEOUTS:-"1000 1000"}
 timeouts_big_args=${BENCH_TIMEOUTS_BIG:-"10000 100"}
 timeouts_huge_args=${BENCH_TIMEOUTS_HUGE:-"100000 10"}
+timeouts_big_long_args=${BENCH_TIMEOUTS_BIG_LONG:-"10000 1000"}
+timeouts_huge_long_args=${BENCH_TIMEOUTS_HUGE_LONG:-"100000 100"}
 pingpong_args=${BENCH_PINGPONG:-200000}
 interrupts_args=${BENCH_INTERRUPTS:-200000}
 mm1_args=${BENCH_MM1:-"100000 1"}
@@ -166,6 +169,12 @@ workload timeouts wakeups_per_s "$timeouts_huge_args 16384" c-only
 # And packed (SIM_STACKS_PACKED): the stacks back to back on transparent huge pages.
 workload timeouts wakeups_per_s "$timeouts_big_args 16384 packed" c-only
 workload timeouts wakeups_per_s "$timeouts_huge_args 16384 packed" c-only
+# Ten times longer: with 10 wakeups per process, starting 100,000 processes (a first
+# switch onto each stack, and caches that learn the working set) is most of the run;
+# these rows give the rate a long run settles at.
+workload timeouts wakeups_per_s "$timeouts_big_long_args" c-only
+workload timeouts wakeups_per_s "$timeouts_big_long_args 16384 packed" c-only
+workload timeouts wakeups_per_s "$timeouts_huge_long_args 16384 packed" c-only
 workload pingpong rounds_per_s "$pingpong_args"
 workload interrupts interrupts_per_s "$interrupts_args"
 workload mm1 customers_per_s "$mm1_args"
