@@ -442,8 +442,8 @@ void simi_report_overflow(sim_env *env, sim_proc *p)
         name = st ? st->owner : "?";
     }
     snprintf(env->message, sizeof env->message,
-             "stack overflow in process '%.*s' (stack size %zu bytes); "
-             "raise sim_config.stack_size",
+             "stack overflow in process '%.*s' (stack size %zu bytes); raise "
+             "sim_config.stack_size (a model run by procsim: its experiment's .stack_size)",
              (int)sizeof p->name, name, env->stack_size);
 }
 

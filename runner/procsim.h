@@ -54,7 +54,8 @@ typedef struct {
 extern PROCSIM_EXPORT const procsim_plugin_info procsim_plugin;
 
 /* At file scope in a plugin: export the experiments, in the order `procsim list ./x.so`
- * shows them. Arguments are pointers to const exp_experiment. */
+ * shows them. Arguments are pointers to const exp_experiment:
+ *     PROCSIM_EXPERIMENTS(&my_model, &my_other_model);                              */
 #define PROCSIM_EXPERIMENTS(...)                                                           \
     static const exp_experiment *const procsim_plugin_table_[] = {__VA_ARGS__};           \
     PROCSIM_EXPORT const procsim_plugin_info procsim_plugin = {                            \
