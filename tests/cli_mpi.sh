@@ -89,18 +89,24 @@ if [ -n "${PROCSIM_TEST_PLUGIN:-}" ] && [ -f "$PROCSIM_TEST_PLUGIN" ]; then
     # a message naming the rank and the path, no file.
     mkdir "$dir/nodes" && cp "$dir/model.so" "$dir/nodes/model.so"
     if unshare -m sh -c "mount -t tmpfs none '$dir/nodes'" 2>/dev/null; then
+        # Ranks 1 and 2 write their own message to a file each: through mpirun, two ranks
+        # writing to one stderr at once can interleave byte by byte.
         cat >"$dir/hidden.sh" <<'EOF_HIDDEN'
 #!/bin/sh
-exec unshare -m sh -c 'mount -t tmpfs none "$1" && shift && exec "$@"' sh "$@"
+exec unshare -m sh -c 'mount -t tmpfs none "$1" && err=$2 && shift 2 &&
+    exec "$@" 2>"$err.$$"' sh "$@"
 EOF_HIDDEN
         args="run $dir/nodes/model.so -r 10 -j 1 -q -o $dir/none.csv"
         # shellcheck disable=SC2086
         mpirun --allow-run-as-root --oversubscribe -n 1 "$mpi" $args : \
-            -n 2 sh "$dir/hidden.sh" "$dir/nodes" "$mpi" $args >/dev/null 2>"$dir/none.err"
+            -n 2 sh "$dir/hidden.sh" "$dir/nodes" "$dir/rank" "$mpi" $args >/dev/null \
+            2>"$dir/none.err"
         rc=$?
         [ "$rc" -eq 1 ] || fail "plugin missing on other ranks: exit $rc, want 1"
         grep -q "^procsim-mpi: run: MPI rank [12] could not load plugin $dir/nodes/model.so" \
             "$dir/none.err" || fail "plugin missing on other ranks: $(cat "$dir/none.err")"
+        [ "$(cat "$dir"/rank.* | grep -c "cannot open plugin '$dir/nodes/model.so'")" -eq 2 ] ||
+            fail "plugin missing on other ranks: each says so: $(cat "$dir"/rank.*)"
         [ -e "$dir/none.csv" ] && fail "plugin missing on other ranks: a file was written"
     else
         echo "note: no mount namespaces here: the missing-plugin case did not run"
