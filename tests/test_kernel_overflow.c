@@ -350,6 +350,42 @@ static void short_overflow_in_a_hook_on_packed_stacks(FILE *out)
     sim_env_free(env);
 }
 
+
+/* A process that runs a whole simulation of its own (another environment, to its end)
+ * and then overflows: the outer run, which the inner one interrupted on this thread,
+ * must still catch it (the inner run gives the thread back to the outer environment). */
+static void *run_inner_then_recurse(sim_proc *self, void *arg)
+{
+    sim_config *inner_cfg = arg;
+    sim_env *inner = sim_env_new(inner_cfg);
+    sim_spawn(inner, "inner-ticker", tick_forever, NULL);
+    sim_status st = sim_run(inner, 5);
+    sim_env_free(inner);
+    if (st != SIM_OK)
+        return NULL;
+    return recurse_deeply(self, NULL);
+}
+
+static void overflow_after_a_nested_run(FILE *out, sim_stack_layout layout)
+{
+    sim_config cfg = {.stack_size = STACK, .stack_layout = layout};
+    sim_env *env = sim_env_new(&cfg);
+    sim_spawn(env, "outer", run_inner_then_recurse, &cfg);
+    sim_spawn(env, "bystander", tick_forever, NULL);
+    report(out, env, sim_run(env, -1));
+    sim_env_free(env);
+}
+
+static void overflow_after_a_nested_run_guarded(FILE *out)
+{
+    overflow_after_a_nested_run(out, SIM_STACKS_GUARDED);
+}
+
+static void overflow_after_a_nested_run_packed(FILE *out)
+{
+    overflow_after_a_nested_run(out, SIM_STACKS_PACKED);
+}
+
 #endif
 
 /* ---- tests -------------------------------------------------------------------------- */
@@ -546,6 +582,22 @@ static void test_a_wait_near_the_bottom_of_a_packed_stack_is_an_overflow(void **
 #endif
 }
 
+static void test_an_overflow_after_a_nested_run_is_reported_by_the_outer_one(void **state)
+{
+    (void)state;
+#ifdef KTEST_ASAN
+    SKIP_UNDER_ASAN();
+#else
+    scenario both[] = {overflow_after_a_nested_run_guarded, overflow_after_a_nested_run_packed};
+    for (size_t i = 0; i < 2; i++) {
+        char *text = run_in_child(both[i]);
+        if (!strstr(text, "status stack overflow\n") || !strstr(text, "'outer'"))
+            fail_msg("child reported (%s): %s", i ? "packed" : "guarded", text);
+        free(text);
+    }
+#endif
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -566,6 +618,7 @@ int main(void)
         cmocka_unit_test(
             test_short_overflow_in_a_hook_on_packed_stacks_is_reported_when_it_returns),
         cmocka_unit_test(test_a_wait_near_the_bottom_of_a_packed_stack_is_an_overflow),
+        cmocka_unit_test(test_an_overflow_after_a_nested_run_is_reported_by_the_outer_one),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
