@@ -67,8 +67,9 @@ typedef void (*sim_series_fn)(void *ctx, const char *name, double t, double valu
 /* How process stacks are laid out (sim_config.stack_layout).
  * GUARDED (the default): each stack has a guard page of its own, so an overflow faults at
  *   once and is reported (past ~16,000 live processes Linux runs out of mappings and later
- *   stacks get PACKED's checks instead). Each stack top is on a page of its own: with tens
- *   of thousands of processes nearly every wakeup misses the TLB.
+ *   stacks get a canary at their bottom instead, checked as PACKED's is). Each stack top
+ *   is on a page of its own: with tens of thousands of processes nearly every wakeup
+ *   misses the TLB.
  * PACKED: stacks back to back in 2 MiB-aligned slabs that the kernel may back with
  *   transparent huge pages (`madvise` or `always` in
  *   /sys/kernel/mm/transparent_hugepage/enabled), so 10,000 stack tops need a few dozen
