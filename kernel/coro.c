@@ -387,6 +387,7 @@ int simi_coro_start(sim_env *env, sim_proc *p)
     p->guard = SIMI_CANARY;
     p->sp_limit = NULL;
     if (env->stacks_packed) {
+        p->guard = SIMI_CANARY_PACKED;
         p->sp_limit = st->base + SIMI_LOOP_ROOM;
         memcpy(st->owner, p->name, sizeof st->owner);
     } else if (!st->guarded) {
@@ -450,7 +451,7 @@ void simi_report_overflow(sim_env *env, sim_proc *p)
 /* The environment whose sim_run is executing on this thread (see below). */
 static _Thread_local sim_env *running_env;
 
-/* simi_check_guard found a guard word that is not the canary, or a packed stack's wait
+/* simi_check_guard found a guard word that is neither canary, or a packed stack's wait
  * too near its bottom. The environment comes from the thread, not from p, which an
  * overflow on a packed stack may have written over. */
 void simi_guard_check_slow(const sim_proc *p)

@@ -104,8 +104,8 @@ struct sim_proc {
     simi_waiter resume;     /* its callback on the event it waits for */
     sim_env *env;           /* ev.env, again here: the first thing a resumed process reads */
     const char *sp_limit;   /* a packed stack's lowest stack pointer for a wait, or NULL */
-    uint64_t guard;         /* SIMI_CANARY, or on a stack past the guard budget the address
-                             * of its canary at the stack's bottom (switch.h) */
+    uint64_t guard;         /* SIMI_CANARY (guarded), SIMI_CANARY_PACKED, or on a stack past
+                             * the guard budget the address of its bottom canary (switch.h) */
 };
 _Static_assert(offsetof(sim_proc, guard) + sizeof(uint64_t) == sizeof(sim_proc),
                "the guard word ends a process");

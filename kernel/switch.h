@@ -71,7 +71,8 @@ SIMI_INLINE void simi_fp_restore_flags(unsigned before) { (void)before; }
 SIMI_INLINE void simi_fp_restore(unsigned before) { (void)before; }
 #endif
 
-#define SIMI_CANARY 0x5eb1c0de5eb1c0deULL
+#define SIMI_CANARY 0x5eb1c0de5eb1c0deULL        /* a guarded stack's guard word */
+#define SIMI_CANARY_PACKED 0xc0de5eb1c0de5eb1ULL /* a packed one's */
 
 void simi_coro_after_switch(sim_env *env, sim_proc *p); /* coro.c */
 void simi_report_overflow(sim_env *env, sim_proc *p);
@@ -82,15 +83,15 @@ void simi_guard_check_slow(const sim_proc *p);
  * reported before any other process resumes from a context the overflow may have
  * overwritten.
  * - Packed: the process lives just below its stack (coro.c) and its guard word, the last
- *   of its switch line, is the first thing an overflow writes, so the check reads a line
- *   the switch reads anyway. Since the overflow may have written the rest of the process
+ *   of its switch line (SIMI_CANARY_PACKED), is the first thing an overflow writes, so
+ *   the check reads a line the switch reads anyway. Since the overflow may have written the rest of the process
  *   too, the check comes before any other field is read (sim_wait, sim_sleep). The loop
  *   then runs on the same stack, so a wait within SIMI_LOOP_ROOM bytes of the bottom
  *   (sp_limit) counts as an overflow too.
  * - Past the guard budget: the guard word holds the address of a canary at the stack's
  *   bottom (the unprotected guard page below is a page of slack), checked out of line.
  * A callback the loop runs is checked when it returns (simi_check_stack). A stack with a
- * guard page of its own pays two tests of hot words. */
+ * guard page of its own (guard word SIMI_CANARY) pays one test of a hot word. */
 #define SIMI_LOOP_ROOM 2048 /* the loop's frames and malloc's below them */
 
 /* The stack pointer itself: __builtin_frame_address(0) would give the frame of whatever
@@ -110,7 +111,9 @@ SIMI_INLINE const char *simi_stack_pointer(void)
 
 SIMI_INLINE void simi_check_guard(const sim_proc *self)
 {
-    if (__builtin_expect(self->guard != SIMI_CANARY || simi_stack_pointer() < self->sp_limit, 0))
+    uint64_t g = self->guard;
+    if (__builtin_expect(g != SIMI_CANARY, 0) &&
+        (g != SIMI_CANARY_PACKED || simi_stack_pointer() < self->sp_limit))
         simi_guard_check_slow(self); /* returns if it was a canary, intact */
 }
 
@@ -118,7 +121,7 @@ SIMI_INLINE void simi_check_guard(const sim_proc *self)
 SIMI_INLINE void simi_check_stack(sim_env *env)
 {
     const sim_proc *p = env->on_stack;
-    if (p && __builtin_expect(p->guard != SIMI_CANARY, 0))
+    if (p && __builtin_expect(p->guard != SIMI_CANARY, 0) && p->guard != SIMI_CANARY_PACKED)
         simi_guard_check_slow(p);
 }
 
@@ -223,8 +226,8 @@ SIMI_INLINE void simi_prefetch_ahead(const simi_bucket *b)
         const char *top = p->ctx;
         __builtin_prefetch(top);
         __builtin_prefetch(top + 64);
-        if (p->guard != SIMI_CANARY) /* a canary at the bottom, checked when it waits */
-            __builtin_prefetch((const void *)(uintptr_t)p->guard);
+        if (p->guard != SIMI_CANARY && p->guard != SIMI_CANARY_PACKED)
+            __builtin_prefetch((const void *)(uintptr_t)p->guard); /* a bottom canary */
     }
 }
 
