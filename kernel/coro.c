@@ -44,8 +44,9 @@
 #define STACKS_PER_SLAB 16            /* while stacks get a guard page each */
 #define STACKS_PER_SHARED_SLAB 256    /* past the guard budget: one guard per slab */
 #define HUGE_PAGE (2u << 20)           /* packed slabs: x86-64's transparent huge page */
-/* Below each packed stack: a spare line, then the process, so that its sleep timeout and
- * switch line share an aligned pair of lines (the adjacent-line prefetcher fetches both). */
+/* Below each packed stack: a spare line, then the process, so that its sleep timeout
+ * and switch line share an aligned pair of lines (the adjacent-line prefetcher fetches
+ * both). */
 #define PACKED_RECORD (64 + sizeof(sim_proc))
 _Static_assert(PACKED_RECORD % 128 == 0, "packed slots keep 128-byte alignment");
 #define PACKED_MIN_STACKS 64           /* packed slabs: at least this many stacks */

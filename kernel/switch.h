@@ -84,10 +84,10 @@ void simi_guard_check_slow(const sim_proc *p);
  * overwritten.
  * - Packed: the process lives just below its stack (coro.c) and its guard word, the last
  *   of its switch line (SIMI_CANARY_PACKED), is the first thing an overflow writes, so
- *   the check reads a line the switch reads anyway. Since the overflow may have written the rest of the process
- *   too, the check comes before any other field is read (sim_wait, sim_sleep). The loop
- *   then runs on the same stack, so a wait within SIMI_LOOP_ROOM bytes of the bottom
- *   (sp_limit) counts as an overflow too.
+ *   the check reads a line the switch reads anyway. Since the overflow may have written
+ *   the rest of the process too, the check comes before any other field is read
+ *   (sim_wait, sim_sleep). The loop then runs on the same stack, so a wait within
+ *   SIMI_LOOP_ROOM bytes of the bottom (sp_limit) counts as an overflow too.
  * - Past the guard budget: the guard word holds the address of a canary at the stack's
  *   bottom (the unprotected guard page below is a page of slack), checked out of line.
  * A callback the loop runs is checked when it returns (simi_check_stack). A stack with a
