@@ -248,16 +248,26 @@ static void overflow_well_past_the_guard_budget(FILE *out)
 
 /* ---- packed stacks (SIM_STACKS_PACKED): no guard page per stack ------------------------ */
 
+/* Runs process `name` and, spawned after it, a ticking neighbour (with packed stacks the
+ * stack just below: the first process gets the slab's top stack), then reports the run's
+ * status, message and end time. */
+static void run_with_a_neighbour(FILE *out, sim_stack_layout layout, const char *name,
+                                 sim_proc_fn fn, void *arg)
+{
+    sim_config cfg = {.stack_size = STACK, .stack_layout = layout};
+    sim_env *env = sim_env_new(&cfg);
+    sim_spawn(env, name, fn, arg);
+    sim_spawn(env, "neighbour", tick_forever, NULL);
+    report(out, env, sim_run(env, -1));
+    fprintf(out, "at %s\n", NOW(env));
+    sim_env_free(env);
+}
+
 /* A deep overflow on the top stack of a packed slab runs down through every stack below
- * it, a waiting bystander's among them, into the slab's one guard page. */
+ * it, a waiting neighbour's among them, into the slab's one guard page. */
 static void overflow_on_packed_stacks(FILE *out)
 {
-    sim_config cfg = {.stack_size = STACK, .stack_layout = SIM_STACKS_PACKED};
-    sim_env *env = sim_env_new(&cfg);
-    sim_spawn(env, "packed-deep", recurse_deeply, NULL); /* the slab's top stack */
-    sim_spawn(env, "bystander", tick_forever, NULL);     /* the one below it */
-    report(out, env, sim_run(env, -1));
-    sim_env_free(env);
+    run_with_a_neighbour(out, SIM_STACKS_PACKED, "packed-deep", recurse_deeply, NULL);
 }
 
 /* Writes a frame larger than the stack: from its own frame down past the stack's bottom,
@@ -278,13 +288,7 @@ static void *overrun_by_2k(sim_proc *self, void *arg)
  * that context (a check after the switch would crash in it). */
 static void short_overflow_into_a_packed_neighbour(FILE *out)
 {
-    sim_config cfg = {.stack_size = STACK, .stack_layout = SIM_STACKS_PACKED};
-    sim_env *env = sim_env_new(&cfg);
-    sim_spawn(env, "overrunner", overrun_by_2k, NULL);
-    sim_spawn(env, "neighbour", tick_forever, NULL);
-    report(out, env, sim_run(env, -1));
-    fprintf(out, "at %s\n", NOW(env));
-    sim_env_free(env);
+    run_with_a_neighbour(out, SIM_STACKS_PACKED, "overrunner", overrun_by_2k, NULL);
 }
 
 /* A wait from a frame that leaves about 1 KiB of the stack: the loop, which runs on this
@@ -301,12 +305,7 @@ static void *wait_near_the_bottom(sim_proc *self, void *arg)
 
 static void wait_near_the_bottom_of_a_packed_stack(FILE *out)
 {
-    sim_config cfg = {.stack_size = STACK, .stack_layout = SIM_STACKS_PACKED};
-    sim_env *env = sim_env_new(&cfg);
-    sim_spawn(env, "near-bottom", wait_near_the_bottom, NULL);
-    sim_spawn(env, "neighbour", tick_forever, NULL);
-    report(out, env, sim_run(env, -1));
-    sim_env_free(env);
+    run_with_a_neighbour(out, SIM_STACKS_PACKED, "near-bottom", wait_near_the_bottom, NULL);
 }
 
 /* The same from a hook: the loop runs it on the stack of the process that waited last. */
@@ -356,8 +355,8 @@ static void short_overflow_in_a_hook_on_packed_stacks(FILE *out)
  * must still catch it (the inner run gives the thread back to the outer environment). */
 static void *run_inner_then_recurse(sim_proc *self, void *arg)
 {
-    sim_config *inner_cfg = arg;
-    sim_env *inner = sim_env_new(inner_cfg);
+    sim_config inner_cfg = {.stack_size = STACK, .stack_layout = *(sim_stack_layout *)arg};
+    sim_env *inner = sim_env_new(&inner_cfg);
     sim_spawn(inner, "inner-ticker", tick_forever, NULL);
     sim_status st = sim_run(inner, 5);
     sim_env_free(inner);
@@ -368,12 +367,7 @@ static void *run_inner_then_recurse(sim_proc *self, void *arg)
 
 static void overflow_after_a_nested_run(FILE *out, sim_stack_layout layout)
 {
-    sim_config cfg = {.stack_size = STACK, .stack_layout = layout};
-    sim_env *env = sim_env_new(&cfg);
-    sim_spawn(env, "outer", run_inner_then_recurse, &cfg);
-    sim_spawn(env, "bystander", tick_forever, NULL);
-    report(out, env, sim_run(env, -1));
-    sim_env_free(env);
+    run_with_a_neighbour(out, layout, "outer", run_inner_then_recurse, &layout);
 }
 
 static void overflow_after_a_nested_run_guarded(FILE *out)
