@@ -1,6 +1,7 @@
 /* The plan: parameter values (defaults, --param, --sweep) as a cartesian grid, and the
  * seed of every (point, rep). Points are not stored: point p is decoded from its index
  * in mixed radix, the last sweep varying fastest. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -298,8 +299,12 @@ int runner_plan_sweep(runner_plan *plan, const char *spec, runner_err *err)
 int runner_plan_check(const runner_plan *plan, runner_err *err)
 {
     const exp_experiment *e = plan->exp;
-    if ((e->stack_layout != SIM_STACKS_GUARDED && e->stack_layout != SIM_STACKS_PACKED) ||
-        e->stack_size > SIM_MAX_STACK)
+    /* The kernel's own rule for stacks: an environment with them, made and dropped. */
+    sim_config stacks = {.stack_size = e->stack_size, .stack_layout = e->stack_layout};
+    errno = 0;
+    sim_env *probe = sim_env_new(&stacks);
+    sim_env_free(probe);
+    if (!probe && errno == EINVAL)
         return runneri_fail(err,
                             "experiment '%s' declares stacks the kernel refuses (stack_size %zu, "
                             "at most %zu; stack_layout %d, not SIM_STACKS_GUARDED or _PACKED)",
