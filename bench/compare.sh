@@ -12,6 +12,7 @@
 #        BENCH_INTERRUPTS=N, BENCH_MM1="N R", BENCH_MM1_QUEUE="N R",
 #        BENCH_MEMORY_EVENTS=E, BENCH_PROCS=P
 #        BENCH_REPEAT=3   runs of each C program; the best one counts
+#        BENCH_SIMPY_REPEAT=BENCH_REPEAT   runs of each SimPy workload, likewise
 set -u
 
 if [ $# -ne 1 ] || [ ! -d "$1/bench" ]; then
@@ -35,10 +36,13 @@ mm1_queue_args=${BENCH_MM1_QUEUE:-"100000 1"}
 memory_events=${BENCH_MEMORY_EVENTS:-100000000}
 procs=${BENCH_PROCS:-100000}
 repeat=${BENCH_REPEAT:-3}
+simpy_repeat=${BENCH_SIMPY_REPEAT:-$repeat}
 
-case $repeat in
-    '' | *[!0-9]* | 0) echo "BENCH_REPEAT must be a positive integer" >&2; exit 2 ;;
-esac
+for n in "BENCH_REPEAT=$repeat" "BENCH_SIMPY_REPEAT=$simpy_repeat"; do
+    case ${n#*=} in
+        '' | *[!0-9]* | 0) echo "${n%%=*} must be a positive integer" >&2; exit 2 ;;
+    esac
+done
 
 status=0
 table=$(mktemp) || exit 1
@@ -97,11 +101,11 @@ fi
 . "$(dirname "$0")/cpu.sh" # cpu, cpu_id, virt
 echo "procsim vs SimPy, $(date '+%Y-%m-%d %H:%M'), $(nproc 2>/dev/null || echo '?') cores, load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 echo "CPU: ${cpu:-unknown}${cpu_id:+ ($cpu_id)}${virt:+, $virt guest}"
-echo "C programs: best of $repeat runs; SimPy: one run; same arguments on both sides."
+echo "Best of $repeat runs of each C program and of $simpy_repeat of each SimPy one; same arguments on both sides."
 echo
 
-# workload NAME RATE_FIELD ARGS [c-only]: one row of the table (C best-of-N, SimPy once
-# unless c-only).
+# workload NAME RATE_FIELD ARGS [c-only]: one row of the table (C and, unless c-only,
+# SimPy: each the best of its runs, so that neither side's slow run counts).
 
 # floor_vs LABEL NAME ARGS: runs bench_NAME (best of repeat) and prints its line after
 # LABEL; vs_ratio gets procsim's rate ($c_rate) over it, or - when it is not there.
@@ -138,11 +142,11 @@ workload() {
     fi
     if [ "$simpy_ok" = 1 ] && [ -z "$c_only" ]; then
         # shellcheck disable=SC2086
-        if py_line=$("$python" "$shared/bench/simpy/$name.py" $args 2>&1); then
+        if py_line=$(repeat=$simpy_repeat; best "$rate_field" "$python" "$shared/bench/simpy/$name.py" $args); then
             echo "SimPy:   $py_line"
             py_rate=$(field "$py_line" "$rate_field")
         else
-            echo "SimPy:   $name.py failed: $py_line"
+            echo "SimPy:   $py_line"
         fi
     fi
     floor_ratio=- handoff_ratio=-
