@@ -24,8 +24,9 @@ fail() { echo "FAIL: $*"; exit 1; }
 cmake -S . -B "$work/build" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Release \
     -DPROCSIM_WERROR=ON >/dev/null
 targets="procsim procsim_lib"
-# procsim-mpi exists when an MPI was found; installing it needs it built
-cmake --build "$work/build" --target help | grep -q 'procsim-mpi' && targets="$targets procsim-mpi"
+# procsim-mpi exists when an MPI was found; installing it needs it built. grep reads the
+# whole list (not -q, which quits at the first match and leaves make a broken pipe).
+cmake --build "$work/build" --target help | grep 'procsim-mpi' >/dev/null && targets="$targets procsim-mpi"
 # shellcheck disable=SC2086 # targets are words on purpose
 cmake --build "$work/build" -j 2 --target $targets >/dev/null
 cmake --install "$work/build" --prefix "$prefix" >/dev/null
