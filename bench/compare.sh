@@ -47,7 +47,7 @@ done
 status=0
 table=$(mktemp) || exit 1
 scale=$(mktemp) || exit 1
-rows=$(mktemp) || exit 1 # name, args, procsim/SimPy, procsim/handoff, rate: tab-separated
+rows=$(mktemp) || exit 1 # name, args, procsim/SimPy, procsim/handoff, rate, twin|c-only
 trap 'rm -f "$table" "$scale" "$rows"' EXIT INT TERM
 
 # field LINE NAME: the value of NAME=... in a result line.
@@ -160,8 +160,8 @@ workload() {
     fi
     printf '%-11s %-23s %-14s %-14s %14s %14s %14s\n' "$name" "$args" "${c_rate:--}" \
         "${py_rate:--}" "$(ratio "$c_rate" "$py_rate")" "$floor_ratio" "$handoff_ratio" >>"$table"
-    printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$args" "$(ratio "$c_rate" "$py_rate")" \
-        "$handoff_ratio" "${c_rate:--}" >>"$rows"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$args" "$(ratio "$c_rate" "$py_rate")" \
+        "$handoff_ratio" "${c_rate:--}" "${c_only:-twin}" >>"$rows"
     echo
 }
 
@@ -242,6 +242,7 @@ function verdict(ok) { return ok ? "met   " : "MISSED" }
 function known(x) { return x != "-" && x != "" }
 function add(list, item) { return list == "" ? item : list ", " item }
 {
+    if ($6 == "twin" && !known($3)) unjudged = add(unjudged, $1)
     if (known($3) && (low == "" || $3 + 0 < low + 0)) { low = $3; low_name = $1 }
     if ($1 != "timeouts" || !known($5))
         next
@@ -260,7 +261,9 @@ function add(list, item) { return list == "" ? item : list ", " item }
     }
 }
 END {
-    if (low != "")
+    if (unjudged != "")
+        printf "  %s every workload >= 50x SimPy: no SimPy figure for %s\n", verdict(0), unjudged
+    else if (low != "")
         printf "  %s every workload >= 50x SimPy: lowest %s (%s)\n", verdict(low + 0 >= 50), low, low_name
     if (known(base_handoff))
         printf "  %s >= 0.6x handoff floor at 1000 processes: %s\n", verdict(base_handoff + 0 >= 0.6), base_handoff
