@@ -46,9 +46,8 @@ done
 
 status=0
 table=$(mktemp) || exit 1
-scale=$(mktemp) || exit 1
 rows=$(mktemp) || exit 1 # name, args, procsim/SimPy, procsim/handoff, rate, twin|c-only
-trap 'rm -f "$table" "$scale" "$rows"' EXIT INT TERM
+trap 'rm -f "$table" "$rows"' EXIT INT TERM
 
 # field LINE NAME: the value of NAME=... in a result line.
 field() {
@@ -79,8 +78,8 @@ best() {
     printf '%s\n' "$best_line"
 }
 
-ratio() { # ratio A B: A/B with two decimals, or "-" when either is missing
-    if [ -n "$1" ] && [ -n "$2" ]; then
+ratio() { # ratio A B: A/B with two decimals, or "-" when either is missing (empty or -)
+    if [ -n "$1" ] && [ -n "$2" ] && [ "$1" != - ] && [ "$2" != - ]; then
         awk "BEGIN { printf \"%.2f\", $1 / $2 }"
     else
         printf -- '-'
@@ -152,7 +151,6 @@ workload() {
     fi
     floor_ratio=- handoff_ratio=-
     if [ "$name" = timeouts ]; then
-        echo "$args ${c_rate:--}" >>"$scale"
         floor_vs "floor:  " floor "$args"
         floor_ratio=$vs_ratio
         floor_vs "handoff:" floor_handoff "$args"
@@ -196,10 +194,10 @@ cat "$table"
 echo "CPU: ${cpu:-unknown}${cpu_id:+ ($cpu_id)}"
 echo
 echo "Scale: each timeouts row's rate / the first row's (target: within 2x, >= 0.50):"
-base_rate=$(head -n 1 "$scale" | awk '{print $NF}')
-while read -r line; do
-    printf '  %-28s %s\n' "${line% *}" "$(ratio "${line##* }" "$base_rate")"
-done <"$scale"
+base_rate=$(awk -F '\t' '$1 == "timeouts" { print $5; exit }' "$rows")
+awk -F '\t' '$1 == "timeouts" { print $2 "\t" $5 }' "$rows" | while IFS='	' read -r args rate; do
+    printf '  %-28s %s\n' "$args" "$(ratio "$rate" "$base_rate")"
+done
 echo
 
 echo "Memory (each line a fresh process):"

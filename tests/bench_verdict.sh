@@ -103,6 +103,8 @@ has "met    100000 processes within 2x of 1000: best 0.60 (100000 100 8192 packe
 has "met    peak RSS flat, 100000000 events against 10^6 (<= 1.05): 1.01" "all met"
 has "met    under 16384 bytes per waiting process (default stacks): 8047" "all met"
 grep -q MISSED "$dir/v" && fail "all met: $(grep MISSED "$dir/v")"
+# The scale lines, from the same rows: each timeouts rate over the 1000-process one.
+grep -qxF "  10000 1000 16384 packed      0.78" "$dir/out" || fail "scale: $(grep -A12 '^Scale' "$dir/out")"
 
 # Each target missed by a little: mm1 at 49.17x, the 10,000 default row at 0.48 (the
 # packed one still far above), 100,000 at 0.49 at best, memory growing, 16 KiB each.
